@@ -1,0 +1,1 @@
+"""AWS access: one context per connection, typed errors, the per-run snapshot."""

@@ -1,0 +1,58 @@
+"""What a check is: its text as data (``CheckInfo``) and one small function.
+
+A check function receives a ``CheckRun`` and returns an ``Outcome``. It runs on a worker
+thread, reads the account only through ``run.snapshot`` (so every distinct call is made once
+per run) and may raise ``AwsCallFailed``: the runner turns that into ``unknown`` naming the
+IAM action. It never changes the account.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterator
+
+from app.aws.snapshot import AccountSnapshot
+from app.model import CheckInfo, Outcome
+
+SECURITY_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_credentials"
+ROOT_BEST_PRACTICES = "https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Per-run choices. ``session_started_at`` is set during a first-time setup session."""
+
+    recent_use_days: int = 30
+    session_started_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    snapshot: AccountSnapshot
+    now: datetime
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True)
+class Check:
+    info: CheckInfo
+    evaluate: Callable[[CheckRun], Outcome]
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+
+def paginate(run: CheckRun, service: str, operation: str, items: str, token_in: str,
+             token_out: str | None = None, region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
+    """Items across pages, each page fetched once per run through the snapshot."""
+    token: str | None = None
+    while True:
+        page_params = dict(params)
+        if token:
+            page_params[token_in] = token
+        page = run.snapshot.call(service, operation, region, **page_params)
+        yield from page.get(items) or []
+        token = page.get(token_out or token_in)
+        if not token or (page.get("IsTruncated") is False):
+            return

@@ -1,0 +1,70 @@
+"""identity.central: people sign in through a central identity provider, not IAM users."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from app.aws.credential_report import is_true
+from app.checks.base import Check, CheckRun, paginate
+from app.errors import AwsCallFailed
+from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+
+INFO = CheckInfo(
+    id="identity.central",
+    step=Step.IDENTITY,
+    title="Identities are managed centrally",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "People should sign in through IAM Identity Center or a federated identity provider, "
+        "with short-term credentials and one place to add and remove access, instead of "
+        "long-lived IAM users with passwords."
+    ),
+    console_steps=(
+        "Open IAM Identity Center and choose Enable (in your organization's management account when you have one).",
+        "Connect your identity source or create users, then assign permission sets to this account.",
+        "Move people off IAM users with console passwords and delete those passwords.",
+    ),
+    console_url="https://console.aws.amazon.com/singlesignon/home",
+    references=References(
+        cis=("CIS AWS Foundations v5 1.20",),
+        docs=("https://docs.aws.amazon.com/singlesignon/latest/userguide/what-is.html",),
+    ),
+    actions=("sso:ListInstances", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListOpenIDConnectProviders"),
+)
+
+SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
+
+
+def _sources(run: CheckRun) -> dict[str, Callable[[], list[Any]]]:
+    return {
+        "identity_center_instances": lambda: [i.get("InstanceArn") for i in paginate(run, "sso-admin", "ListInstances", "Instances", "NextToken")],
+        "identity_center_roles": lambda: [r.get("RoleName") for r in paginate(run, "iam", "ListRoles", "Roles", "Marker", PathPrefix=SSO_ROLE_PATH)],
+        "saml_providers": lambda: [p.get("Arn") for p in run.snapshot.call("iam", "ListSAMLProviders").get("SAMLProviderList") or []],
+        "oidc_providers": lambda: [p.get("Arn") for p in run.snapshot.call("iam", "ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []],
+    }
+
+
+def evaluate(run: CheckRun) -> Outcome:
+    evidence: dict[str, Any] = {"identity_center_region": run.snapshot.aws.region}
+    denied: list[str] = []
+    for name, fetch in _sources(run).items():
+        try:
+            evidence[name] = fetch()
+        except AwsCallFailed as error:
+            evidence[name] = None
+            denied.append(error.action)
+    console_users = [r["user"] for r in run.snapshot.credential_report().users if is_true(r.get("password_enabled"))]
+    evidence["iam_users_with_console_password"] = console_users
+    central = [name for name in _sources(run) if evidence.get(name)]
+    if central:
+        found = ", ".join(name.replace("_", " ") for name in central)
+        if console_users:
+            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {len(console_users)} IAM user(s) still have console passwords: {', '.join(console_users)}.", evidence)
+        return Outcome(Status.PASS, f"Central identity is in place ({found}).", evidence)
+    if denied:
+        evidence["denied_actions"] = denied
+        return Outcome(Status.UNKNOWN, f"No central identity found, but these calls were denied: {', '.join(denied)}. Grant them (`rootwarden policy`) and re-check.", evidence)
+    users = f"; {len(console_users)} IAM user(s) sign in with passwords instead" if console_users else ""
+    return Outcome(Status.FAIL, f"No IAM Identity Center instance, Identity Center roles or SAML/OIDC provider found{users}.", evidence)
+
+
+CHECK = Check(INFO, evaluate)

@@ -1,0 +1,56 @@
+"""root.access-keys: the root user has no access keys at all, active or not."""
+from __future__ import annotations
+
+from app.checks import root_credentials as rc
+from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
+from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+
+INFO = CheckInfo(
+    id="root.access-keys",
+    step=Step.ACCESS_KEYS,
+    title="Root user has no access keys",
+    severity=Severity.CRITICAL,
+    rationale=(
+        "A root access key has the account's full power and cannot be limited by any policy or "
+        "protected by MFA. Delete every root key; an inactive key still exists and can be "
+        "re-activated by anyone who signs in as root."
+    ),
+    console_steps=(
+        "Sign in to the AWS console as the root user.",
+        "Open the account menu (top right) → Security credentials.",
+        "Under Access keys, for each key choose Actions → Deactivate, then Delete.",
+    ),
+    console_url=SECURITY_CREDENTIALS_URL,
+    references=References(
+        cis=("CIS AWS Foundations v5 1.3",),
+        security_hub=("IAM.4",),
+        docs=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html", ROOT_BEST_PRACTICES),
+    ),
+    fixable=True,
+)
+
+
+def evaluate(run: CheckRun) -> Outcome:
+    row = rc.root_row(run)
+    summary = rc.summary_or_none(run)
+    keys = rc.key_evidence(row)
+    evidence = {
+        "credential_report_keys": keys,
+        "account_summary_AccountAccessKeysPresent": None if summary is None else summary.get("AccountAccessKeysPresent"),
+        "credential_report_generated": run.snapshot.credential_report().generated_time,
+    }
+    if rc.has_no_credentials(row, summary):
+        return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence)
+    present = bool(summary.get("AccountAccessKeysPresent")) if summary is not None else bool(keys)
+    if not present:
+        note = " (the credential report, up to 4 hours old, still lists keys deleted since)" if keys else ""
+        return Outcome(Status.PASS, f"The root user has no access keys{note}.", evidence)
+    active = [k for k in keys if rc.is_true(k["active"])]
+    if active:
+        return Outcome(Status.FAIL, f"The root user has {len(active)} active access key(s): delete them.", evidence)
+    if keys:
+        return Outcome(Status.FAIL, "An inactive root access key still exists: delete it.", evidence)
+    return Outcome(Status.FAIL, "The account summary reports a root access key: delete it.", evidence)
+
+
+CHECK = Check(INFO, evaluate)

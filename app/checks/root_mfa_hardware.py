@@ -1,0 +1,56 @@
+"""root.mfa-hardware: root's MFA is not (only) a virtual authenticator app."""
+from __future__ import annotations
+
+from app.checks import root_credentials as rc
+from app.checks.base import SECURITY_CREDENTIALS_URL, Check, CheckRun, paginate
+from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+
+INFO = CheckInfo(
+    id="root.mfa-hardware",
+    step=Step.MFA,
+    title="Root MFA is a passkey or hardware device",
+    severity=Severity.HIGH,
+    rationale=(
+        "A virtual MFA app on a phone can be phished or copied. A passkey or security key "
+        "(FIDO2) is phishing-resistant. Register one for root, then remove the virtual device "
+        "or keep it only as a spare."
+    ),
+    console_steps=(
+        "Sign in to the AWS console as the root user.",
+        "Open the account menu → Security credentials.",
+        "Choose Assign MFA device → Passkey or security key, and follow the prompts.",
+    ),
+    console_url=SECURITY_CREDENTIALS_URL,
+    references=References(
+        cis=("CIS AWS Foundations v5 1.5",),
+        security_hub=("IAM.6",),
+        docs=("https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",),
+    ),
+    actions=("iam:ListVirtualMFADevices",),
+)
+
+API_BLIND_SPOT = (
+    "The AWS API lists virtual devices only; it cannot see whether a passkey or security key "
+    "is registered beside a virtual one."
+)
+
+
+def evaluate(run: CheckRun) -> Outcome:
+    row = rc.root_row(run)
+    summary = rc.summary_or_none(run)
+    root_arn = run.snapshot.root_arn
+    devices = paginate(run, "iam", "ListVirtualMFADevices", "VirtualMFADevices", "Marker", AssignmentStatus="Assigned")
+    # Exact ARN equality: "user/rootadmin" contains "root" but is not the root user.
+    root_virtual = [d.get("SerialNumber") for d in devices if (d.get("User") or {}).get("Arn") == root_arn]
+    evidence = {"root_arn": root_arn, "root_virtual_mfa_devices": root_virtual}
+    if rc.has_no_credentials(row, summary):
+        return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence)
+    enabled = bool(summary.get("AccountMFAEnabled")) if summary is not None else rc.is_true(row.get("mfa_active"))
+    if not enabled and not root_virtual:
+        return Outcome(Status.FAIL, "The root user has no MFA device at all; add a passkey or security key.", evidence)
+    if root_virtual:
+        return Outcome(Status.WARN, f"Root MFA is a virtual (app) device; prefer a passkey or security key. {API_BLIND_SPOT}", evidence)
+    return Outcome(Status.PASS, "Root MFA is not a virtual device: a passkey, security key or hardware token.", evidence)
+
+
+CHECK = Check(INFO, evaluate)

@@ -1,0 +1,58 @@
+"""root.recent-use: the root user has not been used recently."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.aws.credential_report import parse_date
+from app.checks import root_credentials as rc
+from app.checks.base import Check, CheckRun
+from app.model import CheckInfo, Outcome, References, Severity, Status, Step, rfc3339
+
+INFO = CheckInfo(
+    id="root.recent-use",
+    step=Step.LIMIT_USE,
+    title="Root user not used recently",
+    severity=Severity.HIGH,
+    rationale=(
+        "Root should be used only for the few tasks that need it (changing the account's "
+        "settings or support plan, closing the account, restoring a locked-out admin, some "
+        "S3/SQS policy unlocks). Daily work belongs to an administrator identity."
+    ),
+    console_steps=(
+        "Create an administrator identity (IAM Identity Center user or IAM user) and use it daily.",
+        "Sign out of the root user and store its credentials and MFA device safely.",
+        "Review root activity in CloudTrail → Event history (filter User name = root).",
+    ),
+    console_url="https://console.aws.amazon.com/cloudtrail/home#/events?Username=root",
+    references=References(
+        cis=("CIS AWS Foundations v5 1.6",),
+        docs=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks",),
+    ),
+)
+
+USE_FIELDS = ("password_last_used", "access_key_1_last_used_date", "access_key_2_last_used_date")
+
+
+def evaluate(run: CheckRun) -> Outcome:
+    row = rc.root_row(run)
+    raw = {name: row.get(name, "N/A") for name in USE_FIELDS}
+    dated = [(parse_date(value), name) for name, value in raw.items()]
+    used = [(when, name) for when, name in dated if when is not None]
+    threshold = run.settings.recent_use_days
+    evidence = {**raw, "threshold_days": threshold, "credential_report_generated": run.snapshot.credential_report().generated_time}
+    if not used:
+        return Outcome(Status.PASS, "The credential report shows no root use at all.", evidence)
+    newest, via = max(used)  # the newest of the dates, not the first one present
+    evidence["last_used"] = rfc3339(newest)
+    how = "signed in" if via == "password_last_used" else "used an access key"
+    days = (run.now - newest).days
+    started = run.settings.session_started_at
+    if started is not None and newest >= started:
+        return Outcome(Status.WARN, f"Root {how} during this setup session, as expected (the console MFA step needs root).", evidence)
+    if run.now - newest <= timedelta(days=threshold):
+        ago = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+        return Outcome(Status.FAIL, f"Root {how} {ago} (within {threshold} days): use an admin identity instead.", evidence)
+    return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days).", evidence)
+
+
+CHECK = Check(INFO, evaluate)

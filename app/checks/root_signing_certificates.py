@@ -1,0 +1,36 @@
+"""root.signing-certificates: the root user has no X.509 signing certificates."""
+from __future__ import annotations
+
+from app.checks import root_credentials as rc
+from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
+from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+
+INFO = CheckInfo(
+    id="root.signing-certificates",
+    step=Step.ACCESS_KEYS,
+    title="Root user has no signing certificates",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "X.509 signing certificates are a legacy long-term root credential for a few old APIs. "
+        "Nothing today needs one on root; delete any that exist."
+    ),
+    console_steps=(
+        "Sign in to the AWS console as the root user.",
+        "Open the account menu → Security credentials.",
+        "Under X.509 certificate, delete each certificate.",
+    ),
+    console_url=SECURITY_CREDENTIALS_URL,
+    references=References(docs=(ROOT_BEST_PRACTICES,)),
+)
+
+
+def evaluate(run: CheckRun) -> Outcome:
+    summary = run.snapshot.account_summary()
+    present = summary.get("AccountSigningCertificatesPresent")
+    evidence = {"account_summary_AccountSigningCertificatesPresent": present}
+    if present:
+        return Outcome(Status.WARN, "The root user has a signing certificate: delete it unless a legacy tool truly needs it.", evidence)
+    return Outcome(Status.PASS, "The root user has no signing certificates.", evidence)
+
+
+CHECK = Check(INFO, evaluate)

@@ -1,0 +1,168 @@
+"""A local EventBridge event-pattern matcher, for when TestEventPattern cannot be asked.
+
+Covers the operators people use in root-activity rules: exact values, ``prefix``, ``suffix``,
+``equals-ignore-case``, ``wildcard``, ``anything-but`` (value, list, prefix, suffix),
+``exists``, ``numeric`` and ``$or``. An operator it does not know raises
+``UnsupportedPattern`` rather than guessing. Pure functions, thread-safe.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import operator
+from typing import Any
+
+_MISSING = object()
+_NUMERIC = {"<": operator.lt, "<=": operator.le, "=": operator.eq, ">": operator.gt, ">=": operator.ge}
+
+
+class UnsupportedPattern(ValueError):
+    pass
+
+
+def matches(pattern: dict[str, Any] | str, event: dict[str, Any]) -> bool:
+    """True when ``event`` matches ``pattern`` as EventBridge would."""
+    if isinstance(pattern, str):
+        pattern = json.loads(pattern)
+    return _match_object(pattern, event)
+
+
+def _match_object(pattern: dict[str, Any], node: Any) -> bool:
+    for key, rule in pattern.items():
+        if key == "$or":
+            if not any(_match_object(alternative, node) for alternative in rule):
+                return False
+            continue
+        value = node.get(key, _MISSING) if isinstance(node, dict) else _MISSING
+        if isinstance(rule, dict):
+            if value is _MISSING or not isinstance(value, dict):
+                return False
+            if not _match_object(rule, value):
+                return False
+        elif isinstance(rule, list):
+            if not _match_field(rule, value):
+                return False
+        else:
+            raise UnsupportedPattern(f"pattern value for {key!r} must be an object or a list")
+    return True
+
+
+def _match_field(rules: list[Any], value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    for rule in rules:
+        if isinstance(rule, dict):
+            if _match_operator(rule, value, values):
+                return True
+        elif value is not _MISSING and any(v == rule and type(v) is type(rule) or (v is None and rule is None) for v in values):
+            return True
+    return False
+
+
+def _match_operator(rule: dict[str, Any], value: Any, values: list[Any]) -> bool:
+    if len(rule) != 1:
+        raise UnsupportedPattern(f"one operator per object expected, got {sorted(rule)}")
+    (name, arg), = rule.items()
+    if name == "exists":
+        return (value is not _MISSING) == bool(arg)
+    if value is _MISSING:
+        return name == "anything-but"
+    strings = [v for v in values if isinstance(v, str)]
+    if name == "prefix":
+        return _text_test(arg, strings, str.startswith)
+    if name == "suffix":
+        return _text_test(arg, strings, str.endswith)
+    if name == "equals-ignore-case":
+        return any(s.lower() == str(arg).lower() for s in strings)
+    if name == "wildcard":
+        return any(fnmatch.fnmatchcase(s, arg) for s in strings)
+    if name == "anything-but":
+        return not any(_anything_but_hits(arg, v) for v in values)
+    if name == "numeric":
+        return any(_numeric(arg, v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+    raise UnsupportedPattern(f"operator {name!r} is not supported by the local matcher")
+
+
+def _text_test(arg: Any, strings: list[str], test: Any) -> bool:
+    if isinstance(arg, dict) and "equals-ignore-case" in arg:
+        needle = str(arg["equals-ignore-case"]).lower()
+        return any(test(s.lower(), needle) for s in strings)
+    return any(test(s, str(arg)) for s in strings)
+
+
+def _anything_but_hits(arg: Any, value: Any) -> bool:
+    if isinstance(arg, list):
+        return value in arg
+    if isinstance(arg, dict):
+        if "prefix" in arg:
+            return isinstance(value, str) and value.startswith(arg["prefix"])
+        if "suffix" in arg:
+            return isinstance(value, str) and value.endswith(arg["suffix"])
+        if "equals-ignore-case" in arg:
+            options = arg["equals-ignore-case"]
+            options = options if isinstance(options, list) else [options]
+            return isinstance(value, str) and value.lower() in {o.lower() for o in options}
+        raise UnsupportedPattern(f"anything-but operator {sorted(arg)} is not supported")
+    return value == arg
+
+
+def _numeric(arg: list[Any], value: float) -> bool:
+    for i in range(0, len(arg), 2):
+        op = _NUMERIC.get(arg[i])
+        if op is None:
+            raise UnsupportedPattern(f"numeric operator {arg[i]!r}")
+        if not op(value, arg[i + 1]):
+            return False
+    return True
+
+
+def sample_root_sign_in(account_id: str) -> dict[str, Any]:
+    """A root console sign-in as EventBridge delivers it in us-east-1."""
+    return {
+        "version": "0",
+        "id": "6f87d04b-9f74-4f04-a780-7acf4b0a9b38",
+        "detail-type": "AWS Console Sign In via CloudTrail",
+        "source": "aws.signin",
+        "account": account_id,
+        "time": "2026-01-01T00:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08",
+            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:aws:iam::{account_id}:root", "accountId": account_id},
+            "eventTime": "2026-01-01T00:00:00Z",
+            "eventSource": "signin.amazonaws.com",
+            "eventName": "ConsoleLogin",
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": "192.0.2.1",
+            "responseElements": {"ConsoleLogin": "Success"},
+            "additionalEventData": {"MFAUsed": "No"},
+            "eventType": "AwsConsoleSignIn",
+            "recipientAccountId": account_id,
+        },
+    }
+
+
+def sample_root_api_call(account_id: str) -> dict[str, Any]:
+    """A root API call (IAM, a global service) as EventBridge delivers it in us-east-1."""
+    return {
+        "version": "0",
+        "id": "3c1b9f5e-1f0a-4a5e-9d2b-1a6f0c3e8b71",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.iam",
+        "account": account_id,
+        "time": "2026-01-01T00:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08",
+            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:aws:iam::{account_id}:root", "accountId": account_id},
+            "eventTime": "2026-01-01T00:00:00Z",
+            "eventSource": "iam.amazonaws.com",
+            "eventName": "CreateAccessKey",
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": "192.0.2.1",
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": account_id,
+        },
+    }

@@ -1,0 +1,155 @@
+"""The practice account: a moto-simulated AWS account seeded as SPEC §9 describes.
+
+Ownership: one ``PracticeAccount`` per process, started by ``start()``; it keeps moto's mock
+active until ``stop()``. All AWS traffic of the process then goes to the simulation (that is the
+point: the real code path runs unchanged). The console-only actions a person would take in the
+AWS console are offered here as clearly named ``simulate_*`` methods; nothing else in Rootwarden
+can reach them.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from app.aws.context import AwsContext
+from app.errors import PracticeUnavailable
+
+ACCOUNT_ID = "123456789012"
+ALIAS = "rootwarden-practice"
+REGION = "us-east-1"
+ADMIN_USER = "practice-admin"
+CONSOLE_USERS = ("alice", "bob")
+ROOT_KEY_ID = "AKIAPRACTICEROOTKEY1"
+
+
+@dataclass(frozen=True)
+class _Keys:
+    access_key_id: str
+    secret_access_key: str
+
+
+class PracticeAccount:
+    def __init__(self, now: datetime | None = None) -> None:
+        self._now = now
+        self._mock: Any = None
+        self._admin: _Keys | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def account_id(self) -> str:
+        return ACCOUNT_ID
+
+    def start(self) -> "PracticeAccount":
+        try:
+            from moto import mock_aws
+        except ImportError:
+            raise PracticeUnavailable(
+                "The practice account needs the 'demo' extra (moto). Install it with "
+                "`pip install 'rootwarden[demo]'` or run `make demo`."
+            ) from None
+        from app.practice import moto_gaps
+
+        moto_gaps.install()
+        moto_gaps.reset()
+        self._mock = mock_aws()
+        self._mock.start()
+        self._seed(self._now or datetime.now(timezone.utc))
+        return self
+
+    def stop(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+
+    def aws_context(self, region: str | None = None, **kw: Any) -> AwsContext:
+        """A connection as the practice account's administrator (an IAM user, not root)."""
+        assert self._admin is not None, "start() first"
+        return AwsContext.from_keys(self._admin.access_key_id, self._admin.secret_access_key, region=region or REGION, **kw)
+
+    # -- the seed (SPEC §9) ---------------------------------------------------------------------
+    def _seed(self, now: datetime) -> None:
+        import boto3
+
+        from app.practice import moto_gaps
+
+        setup = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION)
+        iam = setup.client("iam")
+        iam.create_account_alias(AccountAlias=ALIAS)
+        iam.create_user(UserName=ADMIN_USER, Tags=[{"Key": "purpose", "Value": "practice administrator"}])
+        iam.put_user_policy(UserName=ADMIN_USER, PolicyName="administrator", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
+        self._admin = _Keys(key["AccessKeyId"], key["SecretAccessKey"])
+        for name in CONSOLE_USERS:
+            iam.create_user(UserName=name)
+            iam.create_login_profile(UserName=name, Password=f"Practice-{name}-Passw0rd!")
+
+        state = moto_gaps.extras(ACCOUNT_ID)
+        state.root = moto_gaps.RootUser(
+            created=now - timedelta(days=400),
+            password=True,
+            password_last_used=now - timedelta(days=1),
+            mfa_active=False,
+            access_keys=[moto_gaps.RootKey(ROOT_KEY_ID, True, now - timedelta(days=380), now - timedelta(days=3), "us-east-1", "s3")],
+        )
+        state.root_events = _root_events(now)
+
+    # -- console-only actions, simulated ----------------------------------------------------------
+    def simulate_root_mfa(self, kind: str = "security key") -> None:
+        """As if root assigned a passkey/security key (or, with kind='virtual', an app) in the console."""
+        from app.practice import moto_gaps
+
+        state = moto_gaps.extras(ACCOUNT_ID)
+        with self._lock:
+            state.root.mfa_active = True
+        if kind == "virtual":
+            import boto3
+
+            iam = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION).client("iam")
+            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="root-app")["VirtualMFADevice"]["SerialNumber"]
+            from moto.iam.models import iam_backends
+
+            device = iam_backends[ACCOUNT_ID]["aws"].virtual_mfa_devices[serial]
+            device.enable_date = datetime.now(timezone.utc)
+            device.user_attribute = {"Path": "/", "UserName": "<root_account>", "UserId": ACCOUNT_ID, "Arn": f"arn:aws:iam::{ACCOUNT_ID}:root",
+                                     "CreateDate": datetime.now(timezone.utc)}
+
+    def simulate_delete_root_keys(self) -> int:
+        """As if root deleted its access keys on the Security credentials page."""
+        from app.practice import moto_gaps
+
+        with self._lock:
+            state = moto_gaps.extras(ACCOUNT_ID)
+            count = len(state.root.access_keys)
+            state.root.access_keys.clear()
+            return count
+
+    def simulate_confirm_subscriptions(self, topic_arn: str | None = None) -> int:
+        """As if the recipient clicked the link in AWS's subscription confirmation e-mail."""
+        from app.practice import moto_gaps
+
+        return moto_gaps.confirm_email_subscriptions(ACCOUNT_ID, topic_arn)
+
+
+def _root_events(now: datetime) -> list[dict[str, Any]]:
+    """Root activity over the last 90 days, for the Step 3 timeline."""
+    events = []
+    for days_ago, name, source in ((1, "ConsoleLogin", "signin.amazonaws.com"), (3, "ListBuckets", "s3.amazonaws.com"),
+                                   (3, "GetBucketPolicy", "s3.amazonaws.com"), (17, "ConsoleLogin", "signin.amazonaws.com"),
+                                   (40, "ConsoleLogin", "signin.amazonaws.com"), (41, "CreateUser", "iam.amazonaws.com"),
+                                   (75, "ConsoleLogin", "signin.amazonaws.com")):
+        when = now - timedelta(days=days_ago, hours=2)
+        events.append({
+            "EventId": f"practice-{days_ago}-{name}",
+            "EventName": name,
+            "ReadOnly": "false" if name in ("CreateUser", "ConsoleLogin") else "true",
+            "EventTime": when,
+            "EventSource": source,
+            "Username": "root",
+            "Resources": [],
+            "CloudTrailEvent": json.dumps({"eventName": name, "eventSource": source, "userIdentity": {"type": "Root"}}),
+        })
+    return events
