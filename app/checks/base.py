@@ -43,16 +43,17 @@ class Check:
         return self.info.id
 
 
-def paginate(run: CheckRun, service: str, operation: str, items: str, token_in: str,
-             token_out: str | None = None, region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
-    """Items across pages, each page fetched once per run through the snapshot."""
-    token: str | None = None
+def paginate(run: CheckRun, service: str, operation: str, items: str, token: str,
+             region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
+    """Items across pages, each page fetched once per run through the snapshot.
+
+    ``token`` names the paging parameter, the same in request and response (NextToken, Marker).
+    """
+    next_token: str | None = None
     while True:
-        page_params = dict(params)
-        if token:
-            page_params[token_in] = token
+        page_params = dict(params, **({token: next_token} if next_token else {}))
         page = run.snapshot.call(service, operation, region, **page_params)
         yield from page.get(items) or []
-        token = page.get(token_out or token_in)
-        if not token or (page.get("IsTruncated") is False):
+        next_token = page.get(token)
+        if not next_token or page.get("IsTruncated") is False:
             return

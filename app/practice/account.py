@@ -110,12 +110,7 @@ class PracticeAccount:
 
             iam = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION).client("iam")
             serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="root-app")["VirtualMFADevice"]["SerialNumber"]
-            from moto.iam.models import iam_backends
-
-            device = iam_backends[ACCOUNT_ID]["aws"].virtual_mfa_devices[serial]
-            device.enable_date = datetime.now(timezone.utc)
-            device.user_attribute = {"Path": "/", "UserName": "<root_account>", "UserId": ACCOUNT_ID, "Arn": f"arn:aws:iam::{ACCOUNT_ID}:root",
-                                     "CreateDate": datetime.now(timezone.utc)}
+            moto_gaps.assign_virtual_mfa(ACCOUNT_ID, serial, f"arn:aws:iam::{ACCOUNT_ID}:root")
 
     def simulate_delete_root_keys(self) -> int:
         """As if root deleted its access keys on the Security credentials page."""

@@ -8,7 +8,7 @@ in-process mock (``mock_aws``) and a moto server on 127.0.0.1 the same way:
   GetAccountSummary (AccountMFAEnabled, AccountAccessKeysPresent,
   AccountSigningCertificatesPresent), root access keys that GetCallerIdentity recognises;
 - ``iam:ListOrganizationsFeatures`` and the two ``Enable...`` calls, from moto's organizations
-  state (trusted access for ``iam.amazonaws.com``) plus the features enabled here;
+  state plus the features enabled here, and ``iam.amazonaws.com`` as a trusted-access principal;
 - ``cloudtrail:LookupEvents`` over the root events recorded here;
 - no IAM Identity Center instance unless one is enabled here (moto makes one for every account);
 - e-mail subscriptions that stay ``PendingConfirmation`` until confirmed here (moto confirms at once).
@@ -164,6 +164,7 @@ def install() -> None:
         _patch_cloudtrail()
         _patch_sns()
         _patch_ssoadmin()
+        _patch_organizations()
         _installed = True
 
 
@@ -211,6 +212,13 @@ def _patch_iam() -> None:
     IamResponse.enable_organizations_root_credentials_management = _enabler(
         "RootCredentialsManagement", "EnableOrganizationsRootCredentialsManagement")
     IamResponse.enable_organizations_root_sessions = _enabler("RootSessions", "EnableOrganizationsRootSessions")
+
+
+def _patch_organizations() -> None:
+    from moto.organizations.models import FakeServiceAccess
+
+    if "iam.amazonaws.com" not in FakeServiceAccess.TRUSTED_SERVICES:
+        FakeServiceAccess.TRUSTED_SERVICES.append("iam.amazonaws.com")
 
 
 def _organization_for(account_id: str) -> Any:
@@ -347,3 +355,15 @@ def _patch_ssoadmin() -> None:
 
     sso_models.SSOAdminBackend.__init__ = __init__
     sso_models.SSOAdminBackend.list_instances = list_instances
+
+
+def assign_virtual_mfa(account_id: str, serial: str, user_arn: str) -> None:
+    """Mark a virtual MFA device as assigned to ``user_arn`` (root included, which moto cannot)."""
+    from types import SimpleNamespace
+
+    from moto.iam.models import iam_backends
+
+    now = datetime.now(timezone.utc)
+    device = iam_backends[account_id]["aws"].virtual_mfa_devices[serial]
+    device.enable_date = now
+    device.user = SimpleNamespace(path="/", name=user_arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1], id=account_id, arn=user_arn, create_date=now)

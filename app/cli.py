@@ -1,0 +1,89 @@
+"""The ``rootwarden`` command line (SPEC §8).
+
+Kept light on purpose: nothing from Qt, and boto3/moto only once a command needs them, so
+``rootwarden verify`` starts fast. Every error reaches the user as one clear line on stderr and
+an exit code; never a traceback (set ROOTWARDEN_DEBUG=1 to see one).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+EXIT_CONNECT = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="rootwarden",
+        description="Harden and re-verify an AWS account's root user. Without a command, opens the wizard.",
+    )
+    parser.add_argument("--version", action="version", version=f"rootwarden {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the wizard on the practice account (no AWS account needed)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    verify = commands.add_parser("verify", help="check the account now and print the checklist",
+                                 description="Run every root-hardening check live. Exit 0: all clear; 1: a check failed; "
+                                             "2: no failure but some checks could not be judged; 3: cannot connect or bad usage.")
+    source = verify.add_mutually_exclusive_group()
+    source.add_argument("--aws-profile", metavar="NAME", help="a profile from your AWS shared config (~/.aws/config)")
+    source.add_argument("--demo", action="store_true", help="the practice account (simulated; no credentials or network)")
+    verify.add_argument("--region", metavar="R", help="region for regional checks (default: the profile's, else us-east-1)")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    verify.add_argument("--recent-use-days", type=int, default=30, metavar="N",
+                        help="root use within N days fails root.recent-use (default: 30)")
+
+    policy = commands.add_parser("policy", help="print the least-privilege IAM policy Rootwarden needs")
+    policy.add_argument("--fixes", action="store_true", help="include the actions the wizard's fixes need")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "verify":
+            from app.cli_verify import verify
+
+            return verify(args)
+        if args.command == "policy":
+            from app.policy import policy_document
+
+            print(json.dumps(policy_document(fixes=args.fixes), indent=2))
+            return 0
+        return _wizard(args)
+    except KeyboardInterrupt:
+        print("rootwarden: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the one place the CLI turns errors into words
+        return _report(error)
+
+
+def _wizard(args: argparse.Namespace) -> int:
+    try:
+        from ui.main import run_wizard
+    except ImportError:
+        print("rootwarden: the wizard needs the 'gui' extra: pip install 'rootwarden[gui]'. "
+              "Meanwhile `rootwarden verify` works from the command line.", file=sys.stderr)
+        return EXIT_CONNECT
+    return run_wizard(demo=args.demo)
+
+
+def _report(error: Exception) -> int:
+    from app.errors import RootwardenError
+
+    if os.environ.get("ROOTWARDEN_DEBUG"):
+        raise error
+    if isinstance(error, RootwardenError):
+        print(f"rootwarden: {error}", file=sys.stderr)
+    else:
+        print(f"rootwarden: unexpected error ({type(error).__name__}). Re-run with ROOTWARDEN_DEBUG=1 and report it.", file=sys.stderr)
+    return EXIT_CONNECT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The least-privilege IAM policy Rootwarden needs, generated from what the code declares.
+
+Checks declare their own calls (``CheckInfo.actions``), the snapshot its shared data, fixes
+their changes; nothing here is typed twice, so the policy cannot drift from the code.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def check_actions() -> set[str]:
+    from app.aws.snapshot import SHARED_ACTIONS
+    from app.checks import REGISTRY
+
+    actions = set(SHARED_ACTIONS)
+    for check in REGISTRY:
+        actions.update(check.info.actions)
+    return actions
+
+
+def fix_actions() -> set[str]:
+    from app.fixes import FIX_ACTIONS
+
+    return set(FIX_ACTIONS)
+
+
+def policy_document(fixes: bool = False) -> dict[str, Any]:
+    statements = [{"Sid": "RootwardenChecks", "Effect": "Allow", "Action": sorted(check_actions()), "Resource": "*"}]
+    if fixes:
+        statements.append({"Sid": "RootwardenFixes", "Effect": "Allow", "Action": sorted(fix_actions() - check_actions()), "Resource": "*"})
+    return {"Version": "2012-10-17", "Statement": statements}

@@ -1,0 +1,139 @@
+"""Steps 4 and 5: central identity, organization root management, alternate contacts."""
+from __future__ import annotations
+
+import pytest
+
+from app.model import Status
+from app.practice import moto_gaps
+from tests.support import ACCOUNT_ID
+
+
+def test_no_central_identity_fails_and_lists_console_users(account):
+    iam = account.client("iam")
+    for name in ("alice", "bob"):
+        iam.create_user(UserName=name)
+        iam.create_login_profile(UserName=name, Password="Passw0rd!Passw0rd!")
+    finding = account.check("identity.central")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["iam_users_with_console_password"] == ["alice", "bob"]
+
+
+def test_identity_center_instance_passes(account):
+    account.extras.identity_center = True
+    finding = account.check("identity.central")
+    assert finding.status is Status.PASS
+    assert finding.evidence["identity_center_instances"]
+
+
+def test_identity_center_roles_without_an_instance_pass(account):
+    account.client("iam").create_role(RoleName="AWSReservedSSO_Admin_abc", Path="/aws-reserved/sso.amazonaws.com/",
+                                      AssumeRolePolicyDocument="{}")
+    finding = account.check("identity.central")
+    assert finding.status is Status.PASS
+    assert finding.evidence["identity_center_roles"] == ["AWSReservedSSO_Admin_abc"]
+    assert finding.evidence["identity_center_instances"] == []
+
+
+def test_saml_only_passes_but_warns_about_console_users(account):
+    iam = account.client("iam")
+    iam.create_saml_provider(Name="corp-idp", SAMLMetadataDocument="<md>" + "x" * 1000 + "</md>")
+    assert account.check("identity.central").status is Status.PASS
+    iam.create_user(UserName="legacy")
+    iam.create_login_profile(UserName="legacy", Password="Passw0rd!Passw0rd!")
+    finding = account.check("identity.central")
+    assert finding.status is Status.WARN
+    assert "legacy" in finding.summary
+
+
+def test_oidc_provider_counts(account):
+    account.client("iam").create_open_id_connect_provider(Url="https://idp.example.com", ThumbprintList=["a" * 40], ClientIDList=["x"])
+    assert account.check("identity.central").status is Status.PASS
+
+
+def test_identity_unknown_when_every_source_is_denied(account):
+    denied = ("sso:ListInstances", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListOpenIDConnectProviders")
+    finding = account.check("identity.central", deny=denied)
+    assert finding.status is Status.UNKNOWN
+    assert all(action in finding.summary for action in denied)
+
+
+def test_identity_pass_survives_one_denied_source(account):
+    account.extras.identity_center = True
+    assert account.check("identity.central", deny=("iam:ListSAMLProviders",)).status is Status.PASS
+
+
+# -- org.root-credentials-management ---------------------------------------------------------
+def test_no_organization_is_not_applicable(account):
+    finding = account.check("org.root-credentials-management")
+    assert finding.status is Status.NOT_APPLICABLE
+    assert "not in an AWS Organization" in finding.summary
+
+
+def _organization(account, trusted: bool = True) -> None:
+    org = account.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    if trusted:
+        org.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
+
+
+def test_management_account_without_trusted_access_fails(account):
+    _organization(account, trusted=False)
+    finding = account.check("org.root-credentials-management")
+    assert finding.status is Status.FAIL and "trusted access" in finding.summary
+
+
+def test_management_account_features(account):
+    _organization(account)
+    assert account.check("org.root-credentials-management").status is Status.FAIL
+    account.extras.org_features.update({"RootCredentialsManagement"})
+    finding = account.check("org.root-credentials-management")
+    assert finding.status is Status.FAIL and "RootSessions" in finding.summary
+    account.extras.org_features.add("RootSessions")
+    assert account.check("org.root-credentials-management").status is Status.PASS
+
+
+def test_member_account_is_not_applicable(account):
+    import boto3
+
+    _organization(account)
+    member = account.client("organizations").create_account(Email="m@example.com", AccountName="member")
+    member_id = account.client("organizations").describe_create_account_status(
+        CreateAccountRequestId=member["CreateAccountStatus"]["Id"])["CreateAccountStatus"]["AccountId"]
+    from app.aws.context import AwsContext
+    from app.checks import BY_ID
+    from app.runner import run_checks
+
+    # A caller in the member account: moto routes by the key's account, so use a member-account user.
+    session = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="s" * 40, region_name="us-east-1")
+    from moto.core import DEFAULT_ACCOUNT_ID  # noqa: F401
+    import os
+
+    os.environ["MOTO_ACCOUNT_ID"] = member_id
+    try:
+        ctx = AwsContext(session)
+        (finding,) = run_checks(ctx, [BY_ID["org.root-credentials-management"]], sleep=lambda s: None)
+    finally:
+        del os.environ["MOTO_ACCOUNT_ID"]
+    assert finding.status is Status.NOT_APPLICABLE
+    assert "member account" in finding.summary
+
+
+def test_org_check_unknown_when_denied(account):
+    finding = account.check("org.root-credentials-management", deny=("iam:ListOrganizationsFeatures",))
+    assert finding.status is Status.UNKNOWN and "iam:ListOrganizationsFeatures" in finding.summary
+
+
+# -- contacts --------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["security", "billing", "operations"])
+def test_contact_missing_fails_then_set_passes(account, kind):
+    assert account.check(f"contacts.{kind}").status is Status.FAIL
+    account.client("account").put_alternate_contact(AlternateContactType=kind.upper(), Name="Sec Team", Title="Team",
+                                                     EmailAddress="team@example.com", PhoneNumber="+1 206 555 0100")
+    finding = account.check(f"contacts.{kind}")
+    assert finding.status is Status.PASS
+    assert finding.evidence["EmailAddress"] == "team@example.com"
+
+
+def test_contact_denied_is_unknown(account):
+    finding = account.check("contacts.security", deny=("account:GetAlternateContact",))
+    assert finding.status is Status.UNKNOWN and "account:GetAlternateContact" in finding.summary

@@ -1,0 +1,162 @@
+"""Steps 1–3: the root user's credentials, MFA and recent use, judged from live (moto) data."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.checks import Settings
+from app.model import Status
+from tests.support import ACCOUNT_ID, NOW
+
+
+# -- root.access-keys ------------------------------------------------------------------------
+def test_no_root_keys_passes(account):
+    finding = account.check("root.access-keys")
+    assert finding.status is Status.PASS
+    assert finding.evidence["account_summary_AccountAccessKeysPresent"] == 0
+
+
+def test_active_root_key_fails_with_evidence(account):
+    account.add_root_key(active=True, last_used_days=3)
+    finding = account.check("root.access-keys")
+    assert finding.status is Status.FAIL
+    assert "1 active" in finding.summary
+    (key,) = finding.evidence["credential_report_keys"]
+    assert key["active"] == "true" and key["last_used_region"] == "us-east-1" and key["last_used_service"] == "iam"
+
+
+def test_inactive_root_key_still_fails(account):
+    account.add_root_key(active=False)
+    finding = account.check("root.access-keys")
+    assert finding.status is Status.FAIL
+    assert "inactive root access key still exists" in finding.summary
+
+
+def test_root_without_any_credentials_passes_with_reason(account):
+    account.root.password = False
+    for check_id in ("root.access-keys", "root.mfa", "root.mfa-hardware"):
+        finding = account.check(check_id)
+        assert finding.status is Status.PASS, check_id
+        assert "no password and no access keys" in finding.summary
+
+
+@pytest.mark.parametrize("denied", ["iam:GenerateCredentialReport", "iam:GetCredentialReport"])
+def test_credential_report_denied_is_unknown_naming_the_action(account, denied):
+    account.add_root_key()
+    for check_id in ("root.access-keys", "root.mfa", "root.recent-use"):
+        finding = account.check(check_id, deny=(denied,))
+        assert finding.status is Status.UNKNOWN
+        assert denied in finding.summary and "rootwarden policy" in finding.summary
+
+
+def test_summary_denied_falls_back_to_the_report(account):
+    account.add_root_key()
+    finding = account.check("root.access-keys", deny=("iam:GetAccountSummary",))
+    assert finding.status is Status.FAIL
+    assert finding.evidence["account_summary_AccountAccessKeysPresent"] is None
+
+
+# -- root.signing-certificates -------------------------------------------------------------
+def test_signing_certificate_warns(account):
+    assert account.check("root.signing-certificates").status is Status.PASS
+    account.root.signing_certificates = 1
+    assert account.check("root.signing-certificates").status is Status.WARN
+
+
+def test_signing_certificates_unknown_when_summary_denied(account):
+    finding = account.check("root.signing-certificates", deny=("iam:GetAccountSummary",))
+    assert finding.status is Status.UNKNOWN and "iam:GetAccountSummary" in finding.summary
+
+
+# -- root.mfa / root.mfa-hardware ----------------------------------------------------------
+def test_root_without_mfa_fails(account):
+    assert account.check("root.mfa").status is Status.FAIL
+    assert account.check("root.mfa-hardware").status is Status.FAIL
+
+
+def test_root_with_hardware_mfa_passes_both(account):
+    account.root.mfa_active = True
+    assert account.check("root.mfa").status is Status.PASS
+    finding = account.check("root.mfa-hardware")
+    assert finding.status is Status.PASS
+    assert finding.evidence["root_virtual_mfa_devices"] == []
+
+
+def _assign_virtual(account, arn: str, name: str = "dev") -> str:
+    from app.practice import moto_gaps
+
+    serial = account.client("iam").create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]["SerialNumber"]
+    moto_gaps.assign_virtual_mfa(ACCOUNT_ID, serial, arn)
+    return serial
+
+
+def test_virtual_root_mfa_warns_and_names_the_api_blind_spot(account):
+    account.root.mfa_active = True
+    serial = _assign_virtual(account, f"arn:aws:iam::{ACCOUNT_ID}:root")
+    finding = account.check("root.mfa-hardware")
+    assert finding.status is Status.WARN
+    assert finding.evidence["root_virtual_mfa_devices"] == [serial]
+    assert "cannot see whether a passkey" in finding.summary
+
+
+def test_virtual_device_of_user_rootadmin_is_not_root(account):
+    account.root.mfa_active = True
+    _assign_virtual(account, f"arn:aws:iam::{ACCOUNT_ID}:user/rootadmin")
+    finding = account.check("root.mfa-hardware")
+    assert finding.status is Status.PASS
+    assert finding.evidence["root_virtual_mfa_devices"] == []
+
+
+def test_mfa_hardware_unknown_when_listing_denied(account):
+    account.root.mfa_active = True
+    finding = account.check("root.mfa-hardware", deny=("iam:ListVirtualMFADevices",))
+    assert finding.status is Status.UNKNOWN and "iam:ListVirtualMFADevices" in finding.summary
+
+
+def test_live_summary_wins_over_a_stale_report(account, monkeypatch):
+    """AWS caches the report for hours: MFA enabled minutes ago shows in the summary only."""
+    from app.practice import moto_gaps
+
+    account.root.mfa_active = True
+    real_row = moto_gaps.root_row
+    monkeypatch.setattr(moto_gaps, "root_row", lambda acct: real_row(acct).replace(",true,", ",false,", 1))
+    finding = account.check("root.mfa")
+    assert finding.evidence["credential_report_mfa_active"] == "false"
+    assert finding.status is Status.PASS
+
+
+# -- root.recent-use -----------------------------------------------------------------------
+def test_never_used_root_passes(account):
+    finding = account.check("root.recent-use")
+    assert finding.status is Status.PASS
+    assert finding.evidence["password_last_used"] == "no_information"
+
+
+def test_recent_use_takes_the_newest_date_not_the_first(account):
+    account.root.password_last_used = NOW - timedelta(days=200)
+    account.add_root_key(last_used_days=90, key_id="AKIAROOTKEY000000001")
+    account.add_root_key(last_used_days=2, key_id="AKIAROOTKEY000000002")
+    finding = account.check("root.recent-use")
+    assert finding.status is Status.FAIL
+    assert "used an access key 2 days ago" in finding.summary
+
+
+def test_old_use_passes_and_threshold_is_configurable(account):
+    account.root.password_last_used = NOW - timedelta(days=45)
+    assert account.check("root.recent-use").status is Status.PASS
+    assert account.check("root.recent-use", settings=Settings(recent_use_days=60)).status is Status.FAIL
+
+
+def test_use_during_the_setup_session_warns(account):
+    account.root.password_last_used = NOW - timedelta(minutes=5)
+    finding = account.check("root.recent-use", settings=Settings(session_started_at=NOW - timedelta(minutes=20)))
+    assert finding.status is Status.WARN
+    assert "setup session" in finding.summary
+
+
+def test_key_never_used_reads_as_no_date(account):
+    account.add_root_key(last_used_days=None)
+    finding = account.check("root.recent-use")
+    assert finding.evidence["access_key_1_last_used_date"] == "N/A"
+    assert finding.status is Status.PASS
