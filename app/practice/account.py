@@ -56,7 +56,7 @@ class PracticeAccount:
         moto_gaps.reset()
         self._mock = mock_aws()
         self._mock.start()
-        self._seed(self._now or datetime.now(timezone.utc))
+        self._admin = seed(self._now or datetime.now(timezone.utc))
         return self
 
     def stop(self) -> None:
@@ -68,34 +68,6 @@ class PracticeAccount:
         """A connection as the practice account's administrator (an IAM user, not root)."""
         assert self._admin is not None, "start() first"
         return AwsContext.from_keys(self._admin.access_key_id, self._admin.secret_access_key, region=region or REGION, **kw)
-
-    # -- the seed (SPEC §9) ---------------------------------------------------------------------
-    def _seed(self, now: datetime) -> None:
-        import boto3
-
-        from app.practice import moto_gaps
-
-        setup = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION)
-        iam = setup.client("iam")
-        iam.create_account_alias(AccountAlias=ALIAS)
-        iam.create_user(UserName=ADMIN_USER, Tags=[{"Key": "purpose", "Value": "practice administrator"}])
-        iam.put_user_policy(UserName=ADMIN_USER, PolicyName="administrator", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
-        self._admin = _Keys(key["AccessKeyId"], key["SecretAccessKey"])
-        for name in CONSOLE_USERS:
-            iam.create_user(UserName=name)
-            iam.create_login_profile(UserName=name, Password=f"Practice-{name}-Passw0rd!")
-
-        state = moto_gaps.extras(ACCOUNT_ID)
-        state.root = moto_gaps.RootUser(
-            created=now - timedelta(days=400),
-            password=True,
-            password_last_used=now - timedelta(days=1),
-            mfa_active=False,
-            access_keys=[moto_gaps.RootKey(ROOT_KEY_ID, True, now - timedelta(days=380), now - timedelta(days=3), "us-east-1", "s3")],
-        )
-        state.root_events = _root_events(now)
 
     # -- console-only actions, simulated ----------------------------------------------------------
     def simulate_root_mfa(self, kind: str = "security key") -> None:
@@ -127,6 +99,36 @@ class PracticeAccount:
         from app.practice import moto_gaps
 
         return moto_gaps.confirm_email_subscriptions(ACCOUNT_ID, topic_arn)
+
+
+def seed(now: datetime) -> _Keys:
+    """Seed whatever AWS endpoint boto3 is pointed at (the in-process mock, or a moto server
+    via AWS_ENDPOINT_URL) with the practice state; returns the administrator's keys."""
+    import boto3
+
+    from app.practice import moto_gaps
+
+    setup = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION)
+    iam = setup.client("iam")
+    iam.create_account_alias(AccountAlias=ALIAS)
+    iam.create_user(UserName=ADMIN_USER, Tags=[{"Key": "purpose", "Value": "practice administrator"}])
+    iam.put_user_policy(UserName=ADMIN_USER, PolicyName="administrator", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
+    for name in CONSOLE_USERS:
+        iam.create_user(UserName=name)
+        iam.create_login_profile(UserName=name, Password=f"Practice-{name}-Passw0rd!")
+
+    state = moto_gaps.extras(ACCOUNT_ID)
+    state.root = moto_gaps.RootUser(
+        created=now - timedelta(days=400),
+        password=True,
+        password_last_used=now - timedelta(days=1),
+        mfa_active=False,
+        access_keys=[moto_gaps.RootKey(ROOT_KEY_ID, True, now - timedelta(days=380), now - timedelta(days=3), "us-east-1", "s3")],
+    )
+    state.root_events = _root_events(now)
+    return _Keys(key["AccessKeyId"], key["SecretAccessKey"])
 
 
 def _root_events(now: datetime) -> list[dict[str, Any]]:
