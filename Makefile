@@ -22,7 +22,7 @@ $(VENV)/.test-installed: pyproject.toml
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed
-	$(PY) -m app.cli --demo
+	$(PY) -m ui.launch --demo
 
 verify-demo: $(VENV)/.demo-installed
 	$(PY) -m app.cli verify --demo

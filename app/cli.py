@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 EXIT_CONNECT = 3
 
@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] | None = None) -> int:
+    """Run a command; with none, ``open_wizard(demo)`` (the ``ui`` launcher passes it in, so
+    this domain module never imports the UI)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -55,22 +57,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(json.dumps(policy_document(fixes=args.fixes), indent=2))
             return 0
-        return _wizard(args)
+        if open_wizard is None:
+            print("rootwarden: the wizard is started by the `rootwarden` command (ui.launch). "
+                  "From here, use a command such as `verify`.", file=sys.stderr)
+            return EXIT_CONNECT
+        return open_wizard(args.demo)
     except KeyboardInterrupt:
         print("rootwarden: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the one place the CLI turns errors into words
         return _report(error)
-
-
-def _wizard(args: argparse.Namespace) -> int:
-    try:
-        from ui.main import run_wizard
-    except ImportError:
-        print("rootwarden: the wizard needs the 'gui' extra: pip install 'rootwarden[gui]'. "
-              "Meanwhile `rootwarden verify` works from the command line.", file=sys.stderr)
-        return EXIT_CONNECT
-    return run_wizard(demo=args.demo)
 
 
 def _report(error: Exception) -> int:

@@ -1,0 +1,1 @@
+"""Rootwarden's Qt layer: the wizard's pages and widgets. Builds on ``app``, never the reverse."""
