@@ -9,10 +9,11 @@ from typing import Any
 
 
 def check_actions() -> set[str]:
+    from app import root_activity
     from app.aws.snapshot import SHARED_ACTIONS
     from app.checks import REGISTRY
 
-    actions = set(SHARED_ACTIONS)
+    actions = set(SHARED_ACTIONS) | set(root_activity.ACTIONS)
     for check in REGISTRY:
         actions.update(check.info.actions)
     return actions

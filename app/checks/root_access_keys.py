@@ -47,7 +47,8 @@ def evaluate(run: CheckRun) -> Outcome:
         return Outcome(Status.PASS, f"The root user has no access keys{note}.", evidence)
     active = [k for k in keys if rc.is_true(k["active"])]
     if active:
-        return Outcome(Status.FAIL, f"The root user has {len(active)} active access key(s): delete them.", evidence)
+        which = "an active access key" if len(active) == 1 else f"{len(active)} active access keys"
+        return Outcome(Status.FAIL, f"The root user has {which}: delete {'it' if len(active) == 1 else 'them'}.", evidence)
     if keys:
         return Outcome(Status.FAIL, "An inactive root access key still exists: delete it.", evidence)
     return Outcome(Status.FAIL, "The account summary reports a root access key: delete it.", evidence)

@@ -48,3 +48,9 @@ class DeleteKeyInUse(Fix):
         return [(Change("delete", f"root access key {_mask(self.key_in_use)} (the one this session used; confirmed by a later re-verification)",
                         "iam:DeleteAccessKey"),
                  lambda: aws.call("iam", "DeleteAccessKey", AccessKeyId=self.key_in_use) and None)]
+
+
+def root_key_deletion(key_ids: list[str], key_in_use: str | None) -> tuple[DeleteOtherRootKeys, DeleteKeyInUse | None]:
+    """What to delete now, and the key in use to delete last (None when it is not a root key)."""
+    later = DeleteKeyInUse(key_in_use) if key_in_use and key_in_use in key_ids else None
+    return DeleteOtherRootKeys(key_ids, key_in_use), later

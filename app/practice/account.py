@@ -94,6 +94,30 @@ class PracticeAccount:
             state.root.access_keys.clear()
             return count
 
+    def simulate_identity_center(self) -> None:
+        """As if IAM Identity Center were enabled in the console."""
+        from app.practice import moto_gaps
+
+        with self._lock:
+            moto_gaps.extras(ACCOUNT_ID).identity_center = True
+
+    def simulate_time_passes(self, days: int = 31) -> None:
+        """As if ``days`` passed without root use: every root date moves back (practice only)."""
+        from app.practice import moto_gaps
+
+        shift = timedelta(days=days)
+        with self._lock:
+            state = moto_gaps.extras(ACCOUNT_ID)
+            root = state.root
+            root.created -= shift
+            if root.password_last_used:
+                root.password_last_used -= shift
+            for key in root.access_keys:
+                key.created -= shift
+                key.last_used = key.last_used - shift if key.last_used else None
+            for event in state.root_events:
+                event["EventTime"] -= shift
+
     def simulate_confirm_subscriptions(self, topic_arn: str | None = None) -> int:
         """As if the recipient clicked the link in AWS's subscription confirmation e-mail."""
         from app.practice import moto_gaps

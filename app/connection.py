@@ -1,0 +1,98 @@
+"""Connecting to an account: where credentials come from, and who they say we are (SPEC §3).
+
+``connect`` makes network calls: run it off the UI thread. The rest is pure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from app.aws.context import AwsContext
+from app.errors import InvalidInput, WrongAccount
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True)
+class AwsProfileInfo:
+    name: str
+    kind: str  # e.g. "IAM Identity Center (SSO)", "aws login", "access key", "assume role"
+
+
+@dataclass(frozen=True)
+class Identity:
+    account_id: str
+    caller_arn: str
+    alias: str | None
+    credential_type: str  # "long-term access key" / "temporary credentials"
+    access_key_id: str | None  # which key signs this session (not a secret); None if unknown
+
+    @property
+    def is_root(self) -> bool:
+        return self.caller_arn == f"arn:aws:iam::{self.account_id}:root"
+
+    @property
+    def long_term(self) -> bool:
+        return self.credential_type == "long-term access key"
+
+    @property
+    def warning(self) -> str | None:
+        if self.is_root and self.long_term:
+            return ("You are signed in as root with a long-term root access key. Finish the setup, let Rootwarden delete "
+                    "that key at the end, and use `aws login` next time.")
+        if self.is_root:
+            return "You are signed in as the root user. That is expected for first-time setup; use an admin identity afterwards."
+        return None
+
+
+def profile_kind(config: dict[str, Any]) -> str:
+    if "sso_session" in config or "sso_start_url" in config:
+        return "IAM Identity Center (SSO)"
+    if "login_session" in config:
+        return "aws login (console credentials)"
+    if "credential_process" in config:
+        return "credential process"
+    if "role_arn" in config:
+        return "assume role"
+    if "aws_access_key_id" in config:
+        return "access key"
+    return "other"
+
+
+def aws_profiles() -> list[AwsProfileInfo]:
+    """Profiles of the user's AWS shared config and credentials files, with their kind."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    try:
+        profiles = session.full_config.get("profiles", {})
+    except Exception:
+        return []
+    return [AwsProfileInfo(name, profile_kind(cfg)) for name, cfg in sorted(profiles.items())]
+
+
+def validate_account_id(text: str) -> str | None:
+    text = text.strip().replace("-", "").replace(" ", "")
+    if not text:
+        return None
+    if not ACCOUNT_ID.match(text):
+        raise InvalidInput("Expected account ID", "must be 12 digits, like 123456789012")
+    return text
+
+
+def identify(aws: AwsContext, expected_account: str | None = None) -> Identity:
+    """Ask AWS who these credentials are; refuse a different account than expected."""
+    caller = aws.call("sts", "GetCallerIdentity")
+    account = str(caller["Account"])
+    if expected_account and account != expected_account:
+        raise WrongAccount(expected_account, account)
+    try:
+        aliases = aws.call("iam", "ListAccountAliases").get("AccountAliases") or []
+    except Exception:
+        aliases = []  # an alias is nice to show, never worth failing over
+    credentials = aws.session.get_credentials()
+    key_id = getattr(credentials, "access_key", None) if credentials else None
+    temporary = bool(getattr(credentials, "token", None)) or (key_id or "").startswith("ASIA")
+    return Identity(account, str(caller["Arn"]), aliases[0] if aliases else None,
+                    "temporary credentials" if temporary else "long-term access key", key_id)

@@ -1,0 +1,81 @@
+"""One wizard session's state: the connection, findings, changes, skips. No Qt.
+
+Ownership and threading: the UI thread owns the session and is the only one to change it.
+Workers get the thread-safe pieces (``aws``, ``audit``) and hand results back to the UI thread.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from app.aws.context import AwsContext
+from app.checks import REGISTRY, Check, Settings
+from app.connection import Identity
+from app.fixes.base import AuditLog, Fix
+from app.flow import FlowState, Mode
+from app.model import Finding, Status, Step
+
+
+@dataclass
+class WizardSession:
+    flow: FlowState = field(default_factory=FlowState)
+    aws: AwsContext | None = None
+    identity: Identity | None = None
+    practice: Any = None  # app.practice.account.PracticeAccount, only in practice mode
+    audit: AuditLog = field(default_factory=AuditLog)
+    findings: dict[str, Finding] = field(default_factory=dict)
+    skipped: dict[Step, str] = field(default_factory=dict)
+    deferred: list[Fix] = field(default_factory=list)  # run at the very end (the root key in use)
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    operator: str = ""
+    notes: str = ""
+    saved_path: Path | None = None
+
+    @property
+    def settings(self) -> Settings:
+        first_time = self.flow.mode is Mode.SETUP
+        return Settings(session_started_at=self.started_at if first_time else None)
+
+    @staticmethod
+    def checks_for(step: Step | None) -> list[Check]:
+        return [c for c in REGISTRY if step is None or c.info.step is step]
+
+    def record(self, finding: Finding) -> None:
+        self.findings[finding.id] = finding
+
+    def step_findings(self, step: Step) -> list[Finding]:
+        return [self.findings[c.id] for c in self.checks_for(step) if c.id in self.findings]
+
+    def step_done(self, step: Step) -> bool:
+        """Every check of the step is judged and none is fail or unknown."""
+        findings = self.step_findings(step)
+        return len(findings) == len(self.checks_for(step)) and all(
+            f.status not in (Status.FAIL, Status.UNKNOWN) for f in findings)
+
+    def findings_in_order(self) -> list[Finding]:
+        return [self.findings[c.id] for c in REGISTRY if c.id in self.findings]
+
+    def summary_document(self) -> dict[str, Any]:
+        """The session as JSON-ready data (the signed record wraps this later). No secrets."""
+        from app import __version__
+        from app.model import rfc3339
+
+        ident = self.identity
+        return {
+            "schema": "rootwarden/session-v1",
+            "tool_version": __version__,
+            "mode": self.flow.mode.value if self.flow.mode else None,
+            "practice": self.flow.practice,
+            "account_id": ident.account_id if ident else None,
+            "account_alias": ident.alias if ident else None,
+            "caller_arn": ident.caller_arn if ident else None,
+            "operator": self.operator,
+            "notes": self.notes,
+            "started_at": rfc3339(self.started_at),
+            "finished_at": rfc3339(datetime.now(timezone.utc)),
+            "findings": [f.as_dict() for f in self.findings_in_order()],
+            "audit_log": [e.as_dict() for e in self.audit.entries()],
+            "skipped": [{"step": int(step), "title": step.title, "reason": reason} for step, reason in sorted(self.skipped.items())],
+        }

@@ -1,0 +1,76 @@
+"""Re-verify: every check at once, grouped by step, with the same cards as the step pages."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+
+from app.checklist_text import tally
+from app.model import Step
+from app.session import WizardSession
+from ui import errors
+from ui.check_runs import CheckRunController
+from ui.widgets.check_card import CheckCard
+
+
+class ChecklistPage(QWizardPage):
+    def __init__(self, session: WizardSession) -> None:
+        super().__init__()
+        self.session = session
+        self.setTitle("Re-verification checklist")
+        self.setSubTitle("Every root-hardening check, live, grouped by the six steps.")
+        self.cards: dict[str, CheckCard] = {}
+        body = QWidget()
+        column = QVBoxLayout(body)
+        for step in Step:
+            heading = QLabel(f"<h3>Step {int(step)} — {step.title}</h3>")
+            column.addWidget(heading)
+            for check in session.checks_for(step):
+                card = self.cards[check.id] = CheckCard(check.info)
+                column.addWidget(card)
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(body)
+        self.runs = CheckRunController(session, self.cards, lambda e: errors.show_error(self, e))
+        self.runs.finished.connect(self._finished)
+        self.progress = QProgressBar(maximum=0)
+        self.progress.setMaximumWidth(120)
+        self.progress.setAccessibleName("Working")
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Checklist summary")
+        self.recheck_button = QPushButton("&Re-check all")
+        self.recheck_button.setAccessibleName("Re-check all")
+        self.recheck_button.clicked.connect(self.recheck)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the running checks")
+        self.cancel_button.clicked.connect(lambda: (self.runs.cancel(), self._finished()))
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.recheck_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bar)
+
+    def initializePage(self) -> None:
+        self.recheck()
+
+    def cleanupPage(self) -> None:
+        self.runs.cancel()
+
+    def recheck(self) -> None:
+        self.runs.run(self.session.checks_for(None))
+        self.progress.show()
+        self.cancel_button.show()
+        self.recheck_button.setEnabled(False)
+        self.summary.setText("Checking the account…")
+        self.completeChanged.emit()
+
+    def _finished(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.recheck_button.setEnabled(True)
+        self.summary.setText(tally(self.session.findings_in_order()))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.runs.busy and len(self.session.findings) == len(self.cards)

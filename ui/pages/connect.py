@@ -1,0 +1,171 @@
+"""Connect: choose where credentials come from, and see who they are before anything else.
+
+Real accounts: the standard credential chain or a profile of the AWS shared config (SSO and
+`aws login` profiles included), a region, and the expected account ID. Practice mode: the
+simulated account, connected at once. Saved Rootwarden profiles (OS keyring) get their own
+section above these when the profile store lands.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QVBoxLayout, QWizardPage)
+
+from app import connection
+from app.aws.context import DEFAULT_REGION, AwsContext
+from app.errors import InvalidInput
+from app.session import WizardSession
+from ui.tasks import run_task
+
+NEW_ACCOUNT_HELP = (
+    "<b>Brand-new account?</b> Do not create a root access key just to use Rootwarden. Run <code>aws login</code> "
+    "(AWS CLI 2.32 or newer): it signs you in through the console — root included — and stores short-term "
+    "credentials as a profile. Then pick that profile here."
+)
+
+
+def _regions() -> list[str]:
+    import boto3
+
+    return sorted(boto3.session.Session().get_available_regions("ec2")) or [DEFAULT_REGION]
+
+
+class ConnectPage(QWizardPage):
+    def __init__(self, session: WizardSession) -> None:
+        super().__init__()
+        self.session = session
+        self.setTitle("Connect to the account")
+        layout = QVBoxLayout(self)
+        self.source_box = QGroupBox("Credentials")
+        form = QFormLayout(self.source_box)
+        self.chain = QRadioButton("Standard AWS credential chain (AWS_PROFILE, environment variables, SSO…)")
+        self.chain.setChecked(True)
+        self.use_profile = QRadioButton("A profile from my AWS configuration:")
+        group = QButtonGroup(self)
+        group.addButton(self.chain)
+        group.addButton(self.use_profile)
+        self.profiles = QComboBox()
+        self.profiles.setAccessibleName("AWS profile")
+        self.profiles.currentIndexChanged.connect(lambda _: self.use_profile.setChecked(True) if self.profiles.count() else None)
+        for radio, name in ((self.chain, "Use the standard credential chain"), (self.use_profile, "Use an AWS profile")):
+            radio.setAccessibleName(name)
+        form.addRow(self.chain)
+        row = QHBoxLayout()
+        row.addWidget(self.use_profile)
+        row.addWidget(self.profiles, 1)
+        form.addRow(row)
+        self.region = QComboBox(editable=True)
+        self.region.setAccessibleName("Region")
+        form.addRow("Region:", self.region)
+        self.expected = QLineEdit(placeholderText="123456789012 (optional, recommended)")
+        self.expected.setAccessibleName("Expected account ID")
+        self.expected.setMaxLength(14)
+        form.addRow("Expected account ID:", self.expected)
+        layout.addWidget(self.source_box)
+        self.help = QLabel(NEW_ACCOUNT_HELP)
+        self.help.setWordWrap(True)
+        layout.addWidget(self.help)
+
+        self.connect_button = QPushButton("&Connect")
+        self.connect_button.setAccessibleName("Connect")
+        self.connect_button.clicked.connect(self.connect_now)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Connection status")
+        bar = QHBoxLayout()
+        bar.addWidget(self.connect_button)
+        bar.addWidget(self.status, 1)
+        layout.addLayout(bar)
+
+        self.who = QGroupBox("Connected as")
+        who = QFormLayout(self.who)
+        self.fields = {name: QLabel() for name in ("Account ID", "Account alias", "Caller", "Root user", "Credentials")}
+        for name, label in self.fields.items():
+            label.setAccessibleName(name)
+            who.addRow(f"{name}:", label)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #d08a00; font-weight: bold")
+        who.addRow(self.warning)
+        self.who.hide()
+        layout.addWidget(self.who)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        practice = self.session.flow.practice
+        self.source_box.setVisible(not practice)
+        self.help.setVisible(not practice)
+        if practice:
+            self.setSubTitle("The practice account is a simulated AWS account seeded like a fresh, unhardened one.")
+            self.connect_button.setText("&Connect to the practice account")
+            if self.session.identity is None:
+                self.connect_now()
+            return
+        self.setSubTitle("Rootwarden reads the account with these credentials and asks before changing anything.")
+        if self.profiles.count() == 0:
+            for info in connection.aws_profiles():
+                self.profiles.addItem(f"{info.name} — {info.kind}", info.name)
+            self.use_profile.setEnabled(self.profiles.count() > 0)
+            self.profiles.setEnabled(self.profiles.count() > 0)
+            self.region.addItems(_regions())
+            self.region.setCurrentText(DEFAULT_REGION)
+            self.chain.setChecked(True)
+
+    def isComplete(self) -> bool:
+        return self.session.identity is not None
+
+    def connect_now(self) -> None:
+        self.session.identity = None
+        self.completeChanged.emit()
+        try:
+            expected = connection.validate_account_id(self.expected.text())
+        except InvalidInput as error:
+            self._failed(error)
+            self.expected.setFocus()
+            return
+        practice = self.session.flow.practice
+        profile = self.profiles.currentData() if self.use_profile.isChecked() else None
+        region = self.region.currentText().strip() or None
+        if not practice and region not in (None, *[self.region.itemText(i) for i in range(self.region.count())]):
+            self._failed(InvalidInput("Region", f"“{region}” is not an AWS region"))
+            return
+
+        def operation(progress, cancelled):
+            if practice:
+                from app.practice.account import PracticeAccount
+
+                account = self.session.practice or PracticeAccount().start()
+                aws = account.aws_context()
+            else:
+                account, aws = None, AwsContext.from_aws_profile(profile, region)
+            return account, aws, connection.identify(aws, expected)
+
+        self.connect_button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText("Connecting…")
+        run_task(operation, self._connected, self._failed)
+
+    def _connected(self, result) -> None:
+        practice, aws, identity = result
+        self.session.practice, self.session.aws, self.session.identity = practice, aws, identity
+        self.connect_button.setEnabled(True)
+        self.status.setText("Connected.")
+        f = self.fields
+        f["Account ID"].setText(identity.account_id)
+        f["Account alias"].setText(identity.alias or "(none)")
+        f["Caller"].setText(identity.caller_arn)
+        f["Root user"].setText("Yes" if identity.is_root else "No")
+        f["Credentials"].setText(identity.credential_type)
+        self.warning.setText(identity.warning or "")
+        self.warning.setVisible(bool(identity.warning))
+        self.who.show()
+        self.completeChanged.emit()
+
+    def _failed(self, error: Exception) -> None:
+        from ui.errors import message_for
+
+        self.connect_button.setEnabled(True)
+        self.who.hide()
+        title, text = message_for(error)
+        self.status.setStyleSheet("color: #d64541")
+        self.status.setText(f"<b>{title}.</b> {text}")
+        self.completeChanged.emit()

@@ -1,0 +1,205 @@
+"""One hardening step: a card per check, the step's own panel (fix or console guidance),
+Re-check, and Skip for now with a required reason.
+
+Gating: Next is enabled when no run or fix is busy and the step is done (no fail, no unknown)
+or skipped. Everything slow runs off the UI thread (ui.tasks).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget, QWizardPage)
+
+from app.fixes.base import Fix
+from app.model import Step
+from app.session import WizardSession
+from app.steps_text import INTROS
+from ui import confirm as confirm_module
+from ui import errors
+from ui.check_runs import CheckRunController
+from ui.tasks import TaskHandle, change_pool, run_task
+from ui.widgets.check_card import CheckCard
+
+POLL_MS = 5000
+
+
+class StepPanel(QWidget):
+    """Base of a step's own panel. ``page`` gives access to the session, fixes and re-checks."""
+
+    def __init__(self, page: "StepPage") -> None:
+        super().__init__()
+        self.page = page
+
+    @property
+    def session(self) -> WizardSession:
+        return self.page.session
+
+    def activate(self) -> None:
+        """Called each time the page is entered (the session is connected by then)."""
+
+    def refresh(self) -> None:
+        """Called on the UI thread whenever the step's findings change."""
+
+
+class StepPage(QWizardPage):
+    def __init__(self, session: WizardSession, step: Step, panel: Callable[["StepPage"], StepPanel] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.step = step
+        self.setTitle(f"Step {int(step)} of 6 — {step.title}")
+        self.setSubTitle(INTROS[step])
+        self.cards = {c.id: CheckCard(c.info) for c in session.checks_for(step)}
+        self.runs = CheckRunController(session, self.cards, self.run_failed)
+        self.runs.finished.connect(self._after_run)
+        self._fix: TaskHandle | None = None
+        self.poll = QTimer(self, interval=POLL_MS)
+        self.poll.timeout.connect(self._poll)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        for card in self.cards.values():
+            column.addWidget(card)
+        self.panel = panel(self) if panel else None
+        if self.panel:
+            column.addWidget(self.panel)
+        column.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.progress = QProgressBar(maximum=0)
+        self.progress.setMaximumWidth(120)
+        self.progress.setAccessibleName("Working")
+        self.progress.hide()
+        self.state = QLabel()
+        self.state.setAccessibleName("Step state")
+        self.recheck_button = QPushButton("&Re-check")
+        self.recheck_button.setAccessibleName("Re-check this step")
+        self.recheck_button.clicked.connect(self.recheck)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the running check")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.skip_button = QPushButton("S&kip for now…")
+        self.skip_button.setAccessibleName("Skip this step for now")
+        self.skip_button.clicked.connect(self.skip)
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress)
+        bar.addWidget(self.state, 1)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.recheck_button)
+        bar.addWidget(self.skip_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bar)
+
+    # -- QWizardPage -------------------------------------------------------------------------
+    def initializePage(self) -> None:
+        if self.panel:
+            self.panel.activate()
+        self.recheck()
+
+    def cleanupPage(self) -> None:
+        self.runs.cancel()
+        self.poll.stop()
+
+    def isComplete(self) -> bool:
+        return not self.busy and (self.session.step_done(self.step) or self.step in self.session.skipped
+                                  or self._only_deferred_key_left())
+
+    def _only_deferred_key_left(self) -> bool:
+        """Step 1 as root: the key in use is deleted at the very end, so it may remain until then."""
+        from app.fixes.root_keys import DeleteKeyInUse
+
+        return self.step is Step.ACCESS_KEYS and any(isinstance(f, DeleteKeyInUse) for f in self.session.deferred) \
+            and all(f.status.value != "unknown" for f in self.session.step_findings(self.step))
+
+    # -- actions ----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.runs.busy or (self._fix is not None and not self._fix.finished)
+
+    def recheck(self, quiet: bool = False) -> None:
+        self.runs.run(self.session.checks_for(self.step), quiet=quiet)
+        self._update()
+
+    def cancel(self) -> None:
+        self.runs.cancel()
+        if self._fix is not None:
+            self._fix.cancel()  # the change already sent completes; nothing further is started
+        self._update()
+
+    def skip(self) -> None:
+        reason, ok = QInputDialog.getText(self, "Skip for now", f"Why skip “{self.step.title}”? (recorded in the review and the record)")
+        if ok and reason.strip():
+            self.session.skipped[self.step] = reason.strip()
+            self._update()
+            self.wizard().next()
+        elif ok:
+            errors.show_error(self, errors.InvalidInput("Reason", "is required to skip a step"))
+
+    def start_polling(self) -> None:
+        """Re-check every few seconds until the step is done (console-only actions)."""
+        if not self.poll.isActive():
+            self.poll.start()
+        self._update()
+
+    def apply_fix(self, fix: Fix, title: str, typed_word: str | None = None, then: Callable[[], None] | None = None,
+                  confirmed: bool = False) -> bool:
+        """Confirm (unless already ``confirmed``), then apply on the one-thread change pool;
+        re-check afterwards, success or not."""
+        if not confirmed and not confirm_module.confirm_changes(self, title, fix.plan(), typed_word):
+            return False
+        aws, audit = self.session.aws, self.session.audit
+
+        def done(_: object) -> None:
+            if then:
+                then()
+            self.recheck()
+
+        def failed(error: Exception) -> None:
+            errors.show_error(self, error)
+            self.recheck()
+
+        self._fix = run_task(lambda progress, cancelled: fix.apply(aws, audit), done, failed, pool=change_pool())
+        self._fix.done.connect(self._update)
+        self._update()
+        return True
+
+    # -- internals --------------------------------------------------------------------------
+    def _poll(self) -> None:
+        if self.session.step_done(self.step):
+            self.poll.stop()
+        elif not self.busy and self.isVisible():
+            self.recheck(quiet=True)
+
+    def run_failed(self, error: Exception) -> None:
+        errors.show_error(self, error)
+
+    def _after_run(self) -> None:
+        if self.session.step_done(self.step):
+            self.poll.stop()
+        if self.panel:
+            self.panel.refresh()
+        self._update()
+
+    def _update(self) -> None:
+        busy = self.busy
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.recheck_button.setEnabled(not busy)
+        if busy:
+            self.state.setText("Checking the account…" if self.runs.busy else "Applying the change…")
+        elif self.session.step_done(self.step):
+            self.state.setText("<b>This step is done.</b>")
+        elif self._only_deferred_key_left():
+            self.state.setText("The root access key this session uses will be deleted at the very end.")
+        elif self.step in self.session.skipped:
+            self.state.setText(f"Skipped: {self.session.skipped[self.step]}")
+        elif self.poll.isActive():
+            self.state.setText(f"Waiting for the change in AWS; re-checking every {POLL_MS // 1000} s…")
+        else:
+            self.state.setText("Fix what fails, or skip this step for now.")
+        self.completeChanged.emit()

@@ -1,0 +1,54 @@
+"""Welcome: three ways in — harden an account, re-verify it, or try the practice account."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QProcess
+from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWizardPage
+
+from app.flow import Mode
+from app.session import WizardSession
+
+
+class WelcomePage(QWizardPage):
+    def __init__(self, session: WizardSession) -> None:
+        super().__init__()
+        self.session = session
+        self.setTitle("Welcome to Rootwarden")
+        self.setSubTitle("Secure your AWS account's root user in six steps, each checked live against the account.")
+        layout = QVBoxLayout(self)
+        practice = session.flow.practice
+        if practice:
+            banner = QLabel("<b>Practice account.</b> Everything here happens in a simulated AWS account; nothing touches a real one.")
+            banner.setWordWrap(True)
+            banner.setStyleSheet("border: 2px dashed #8e6bbf; padding: 8px;")
+            layout.addWidget(banner)
+        self.harden = QCommandLinkButton("&Harden an account", "First-time setup: walk through the six steps, fix what "
+                                         "Rootwarden can, and follow the console guidance where AWS requires it.")
+        self.reverify = QCommandLinkButton("&Re-verify", "Months later: every check at once, grouped by step, "
+                                           "to confirm the account is still hardened.")
+        self.practice = QCommandLinkButton("&Practice account", "Try everything on a simulated account: no AWS account, "
+                                           "credentials or network needed. Opens in a separate window.")
+        for button, name in ((self.harden, "Harden an account"), (self.reverify, "Re-verify"), (self.practice, "Practice account")):
+            button.setAccessibleName(name)
+            layout.addWidget(button)
+        self.harden.clicked.connect(lambda: self._choose(Mode.SETUP))
+        self.reverify.clicked.connect(lambda: self._choose(Mode.REVERIFY))
+        self.practice.clicked.connect(self._open_practice)
+        self.practice.setVisible(not practice)
+        layout.addStretch(1)
+        note = QLabel("Rootwarden changes nothing without showing you exactly what it will do first.")
+        note.setStyleSheet("color: gray")
+        layout.addWidget(note)
+
+    def _choose(self, mode: Mode) -> None:
+        self.session.flow.mode = mode
+        self.completeChanged.emit()
+        self.wizard().next()
+
+    def _open_practice(self) -> None:
+        """The practice account runs in its own process, so simulated and real AWS never mix."""
+        QProcess.startDetached(sys.executable, ["-m", "ui.launch", "--demo"])
+
+    def isComplete(self) -> bool:
+        return self.session.flow.mode is not None

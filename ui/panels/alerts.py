@@ -1,0 +1,72 @@
+"""Step 6's panel: set up root-activity alerts, then wait for the e-mail confirmation."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from app.errors import InvalidInput
+from app.fixes.alerts import SetUpRootAlerts
+from app.model import Status
+from ui.pages.step_page import StepPanel
+from ui.tasks import change_pool, run_task
+
+
+class AlertsPanel(StepPanel):
+    def __init__(self, page) -> None:
+        super().__init__(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.box = QGroupBox("Set up alerts")
+        form = QFormLayout(self.box)
+        explain = QLabel("Rootwarden creates an SNS topic, an EventBridge rule in us-east-1 for root sign-ins and root API calls, "
+                         "and an e-mail subscription. AWS then e-mails a confirmation link: alerts start once it is clicked.")
+        explain.setWordWrap(True)
+        form.addRow(explain)
+        self.email = QLineEdit(placeholderText="security@example.com")
+        self.email.setAccessibleName("Alert e-mail address")
+        form.addRow("Send alerts to:", self.email)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #d64541")
+        self.setup = QPushButton("Set up alerts…")
+        self.setup.setAccessibleName("Set up alerts")
+        self.setup.clicked.connect(self.submit)
+        form.addRow(self.error, self.setup)
+        layout.addWidget(self.box)
+        self.waiting = QLabel("<b>Check your inbox.</b> AWS has sent a confirmation e-mail; click its link. "
+                              "This page re-checks every few seconds.")
+        self.waiting.setWordWrap(True)
+        self.waiting.hide()
+        layout.addWidget(self.waiting)
+        self.simulate = None
+        if self.session.flow.practice:
+            self.simulate = QPushButton("Simulate clicking the confirmation link (practice account)")
+            self.simulate.setAccessibleName("Simulate clicking the confirmation link")
+            self.simulate.setStyleSheet("QPushButton { border: 2px dashed #8e6bbf; padding: 4px 10px; }")
+            self.simulate.clicked.connect(self._confirm)
+            self.simulate.hide()
+            layout.addWidget(self.simulate, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def submit(self) -> None:
+        try:
+            fix = SetUpRootAlerts(self.session.identity.account_id, self.email.text())
+        except InvalidInput as error:
+            self.error.setText(str(error))
+            self.email.setFocus()
+            return
+        self.error.clear()
+        self.page.apply_fix(fix, "Set up root-activity alerts", then=self.page.start_polling)
+
+    def _confirm(self) -> None:
+        practice = self.session.practice
+        run_task(lambda p, c: practice.simulate_confirm_subscriptions(), lambda _: self.page.recheck(), pool=change_pool())
+
+    def refresh(self) -> None:
+        finding = self.session.findings.get("alerts.root-activity")
+        status = finding.status if finding else None
+        pending = status is Status.WARN and "pending confirmation" in (finding.summary if finding else "")
+        self.box.setVisible(status in (Status.FAIL, Status.WARN) and not pending)
+        self.waiting.setVisible(pending)
+        if self.simulate is not None:
+            self.simulate.setVisible(pending)
+        if pending:
+            self.page.start_polling()

@@ -1,0 +1,63 @@
+"""Step 3's panel: the root activity timeline and the tasks that genuinely need root."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
+
+from app import root_activity
+from app.errors import AwsCallFailed
+from app.model import Status
+from ui.pages.step_page import StepPanel
+from ui.tasks import change_pool, run_task
+from ui.widgets.timeline import RootTimeline
+
+
+class LimitUsePanel(StepPanel):
+    def __init__(self, page) -> None:
+        super().__init__(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        chart_box = QGroupBox("Root activity, last 90 days (CloudTrail event history, us-east-1)")
+        QVBoxLayout(chart_box).addWidget(timeline := RootTimeline())
+        self.timeline = timeline
+        layout.addWidget(chart_box)
+        tasks = QGroupBox("When using root is legitimate")
+        text = QLabel("Only these tasks need the root user; do everything else with an administrator identity:<ul>"
+                      + "".join(f"<li>{t}</li>" for t in root_activity.ROOT_ONLY_TASKS) + "</ul>")
+        text.setWordWrap(True)
+        QVBoxLayout(tasks).addWidget(text)
+        layout.addWidget(tasks)
+        self.simulate_button = None
+        if self.session.flow.practice:
+            self.simulate_button = QPushButton("Simulate 31 days without root use (practice account)")
+            self.simulate_button.setAccessibleName("Simulate 31 days without root use")
+            self.simulate_button.setStyleSheet("QPushButton { border: 2px dashed #8e6bbf; padding: 4px 10px; }")
+            self.simulate_button.clicked.connect(self._simulate)
+            self.simulate_button.hide()
+            layout.addWidget(self.simulate_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def activate(self) -> None:
+        self.load_timeline()
+
+    def load_timeline(self) -> None:
+        aws = self.session.aws
+        now = datetime.now(timezone.utc)
+        run_task(lambda p, c: root_activity.fetch(aws, now), self.timeline.set_activity, self._timeline_failed)
+
+    def _timeline_failed(self, error: Exception) -> None:
+        if isinstance(error, AwsCallFailed):
+            self.timeline.set_message(f"Unknown: {error}")
+        else:
+            self.timeline.set_message("Root activity could not be loaded.")
+
+    def _simulate(self) -> None:
+        practice = self.session.practice
+        run_task(lambda p, c: practice.simulate_time_passes(31), lambda _: (self.page.recheck(), self.load_timeline()),
+                 pool=change_pool())
+
+    def refresh(self) -> None:
+        if self.simulate_button is not None:
+            finding = self.session.findings.get("root.recent-use")
+            self.simulate_button.setVisible(finding is not None and finding.status is Status.FAIL)

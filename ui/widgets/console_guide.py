@@ -1,0 +1,38 @@
+"""Console guidance for what only the AWS console can do: the steps, "Open in console", and —
+in practice mode only — a clearly labelled "Simulate the console action" button."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class ConsoleGuide(QGroupBox):
+    def __init__(self, title: str, intro: str, steps: tuple[str, ...], url: str,
+                 on_opened: Callable[[], None], simulate: Callable[[], None] | None = None,
+                 simulate_label: str = "Simulate the console action") -> None:
+        super().__init__(title)
+        self.setAccessibleName(title)
+        self.url = url
+        layout = QVBoxLayout(self)
+        text = QLabel(intro + "<ol>" + "".join(f"<li>{s}</li>" for s in steps) + "</ol>")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        self.open_button = QPushButton("Open in console")
+        self.open_button.setAccessibleName(f"Open in console: {title}")
+        self.open_button.setToolTip(url)
+        self.open_button.clicked.connect(lambda: (QDesktopServices.openUrl(QUrl(url)), on_opened()))
+        row.addWidget(self.open_button)
+        self.simulate_button: QPushButton | None = None
+        if simulate is not None:
+            self.simulate_button = QPushButton(f"{simulate_label} (practice account)")
+            self.simulate_button.setAccessibleName(simulate_label)
+            self.simulate_button.setStyleSheet("QPushButton { border: 2px dashed #8e6bbf; padding: 4px 10px; }")
+            self.simulate_button.setToolTip("Only in the practice account: does what you would do in the AWS console.")
+            self.simulate_button.clicked.connect(simulate)
+            row.addWidget(self.simulate_button)
+        row.addStretch(1)
+        layout.addLayout(row)
