@@ -43,6 +43,14 @@ def _sources(run: CheckRun) -> dict[str, Callable[[], list[Any]]]:
     }
 
 
+_READABLE = {
+    "identity_center_instances": "an IAM Identity Center instance",
+    "identity_center_roles": "roles provisioned by Identity Center",
+    "saml_providers": "a SAML provider",
+    "oidc_providers": "an OIDC provider",
+}
+
+
 def evaluate(run: CheckRun) -> Outcome:
     evidence: dict[str, Any] = {"identity_center_region": run.snapshot.aws.region}
     denied: list[str] = []
@@ -56,15 +64,19 @@ def evaluate(run: CheckRun) -> Outcome:
     evidence["iam_users_with_console_password"] = console_users
     central = [name for name in _sources(run) if evidence.get(name)]
     if central:
-        found = ", ".join(name.replace("_", " ") for name in central)
+        found = ", ".join(_READABLE[name] for name in central)
         if console_users:
-            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {len(console_users)} IAM user(s) still have console passwords: {', '.join(console_users)}.", evidence)
+            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {_users(console_users)} still sign in with IAM passwords: {', '.join(console_users)}.", evidence)
         return Outcome(Status.PASS, f"Central identity is in place ({found}).", evidence)
     if denied:
         evidence["denied_actions"] = denied
         return Outcome(Status.UNKNOWN, f"No central identity found, but these calls were denied: {', '.join(denied)}. Grant them (`rootwarden policy`) and re-check.", evidence)
-    users = f"; {len(console_users)} IAM user(s) sign in with passwords instead" if console_users else ""
+    users = f"; {_users(console_users)} sign in with IAM passwords instead" if console_users else ""
     return Outcome(Status.FAIL, f"No IAM Identity Center instance, Identity Center roles or SAML/OIDC provider found{users}.", evidence)
 
 
 CHECK = Check(INFO, evaluate)
+
+
+def _users(names: list[str]) -> str:
+    return "1 IAM user" if len(names) == 1 else f"{len(names)} IAM users"

@@ -1,7 +1,7 @@
 """Done: the record is saved; the last deferred change (the root key in use) runs now."""
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWizardPage
 
@@ -28,10 +28,18 @@ class DonePage(QWizardPage):
         self.open_folder = QPushButton("Open &folder")
         self.open_folder.setAccessibleName("Open the folder with the record")
         self.open_folder.clicked.connect(self._open_folder)
-        layout.addWidget(self.open_folder)
+        layout.addWidget(self.open_folder, 0, Qt.AlignmentFlag.AlignLeft)
         self.deferred = QLabel()
         self.deferred.setWordWrap(True)
         layout.addWidget(self.deferred)
+        advice = QLabel(
+            "<b>What next</b><ul>"
+            "<li>Keep the root password and MFA devices somewhere safe, and the spare device apart from the first.</li>"
+            "<li>Re-verify every few months, or from a scheduled job: <code>rootwarden verify --aws-profile NAME</code> "
+            "exits non-zero when something regressed.</li>"
+            "<li>Confirm any pending alert subscription from the e-mail AWS sent.</li></ul>")
+        advice.setWordWrap(True)
+        layout.addWidget(advice)
         layout.addStretch(1)
 
     def initializePage(self) -> None:

@@ -56,6 +56,7 @@ class StepPage(QWizardPage):
         self._fix: TaskHandle | None = None
         self.poll = QTimer(self, interval=POLL_MS)
         self.poll.timeout.connect(self._poll)
+        self._poll_until: Callable[[], bool] = lambda: self.session.step_done(self.step)
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -140,9 +141,11 @@ class StepPage(QWizardPage):
         elif ok:
             errors.show_error(self, errors.InvalidInput("Reason", "is required to skip a step"))
 
-    def start_polling(self) -> None:
-        """Re-check every few seconds until the step is done (console-only actions)."""
-        if not self.poll.isActive():
+    def start_polling(self, until: Callable[[], bool] | None = None) -> None:
+        """Re-check every few seconds until ``until()`` holds (default: the step is done) — for
+        changes made outside Rootwarden: console actions, confirmation e-mails."""
+        self._poll_until = until or (lambda: self.session.step_done(self.step))
+        if not self.poll.isActive() and not self._poll_until():
             self.poll.start()
         self._update()
 
@@ -170,7 +173,7 @@ class StepPage(QWizardPage):
 
     # -- internals --------------------------------------------------------------------------
     def _poll(self) -> None:
-        if self.session.step_done(self.step):
+        if self._poll_until():
             self.poll.stop()
         elif not self.busy and self.isVisible():
             self.recheck(quiet=True)
@@ -179,7 +182,7 @@ class StepPage(QWizardPage):
         errors.show_error(self, error)
 
     def _after_run(self) -> None:
-        if self.session.step_done(self.step):
+        if self._poll_until():
             self.poll.stop()
         if self.panel:
             self.panel.refresh()
@@ -190,16 +193,16 @@ class StepPage(QWizardPage):
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self.recheck_button.setEnabled(not busy)
-        if busy:
+        if busy and not self.poll.isActive():
             self.state.setText("Checking the account…" if self.runs.busy else "Applying the change…")
+        elif self.poll.isActive():
+            self.state.setText(f"Waiting for the change in AWS; re-checking every {POLL_MS // 1000} s…")
         elif self.session.step_done(self.step):
             self.state.setText("<b>This step is done.</b>")
         elif self._only_deferred_key_left():
             self.state.setText("The root access key this session uses will be deleted at the very end.")
         elif self.step in self.session.skipped:
             self.state.setText(f"Skipped: {self.session.skipped[self.step]}")
-        elif self.poll.isActive():
-            self.state.setText(f"Waiting for the change in AWS; re-checking every {POLL_MS // 1000} s…")
         else:
             self.state.setText("Fix what fails, or skip this step for now.")
         self.completeChanged.emit()

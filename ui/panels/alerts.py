@@ -54,7 +54,14 @@ class AlertsPanel(StepPanel):
             self.email.setFocus()
             return
         self.error.clear()
-        self.page.apply_fix(fix, "Set up root-activity alerts", then=self.page.start_polling)
+        self.page.apply_fix(fix, "Set up root-activity alerts", then=self._wait_for_confirmation)
+
+    def _passes(self) -> bool:
+        finding = self.session.findings.get("alerts.root-activity")
+        return finding is not None and finding.status is Status.PASS
+
+    def _wait_for_confirmation(self) -> None:
+        self.page.start_polling(self._passes)
 
     def _confirm(self) -> None:
         practice = self.session.practice
@@ -69,4 +76,4 @@ class AlertsPanel(StepPanel):
         if self.simulate is not None:
             self.simulate.setVisible(pending)
         if pending:
-            self.page.start_polling()
+            self._wait_for_confirmation()

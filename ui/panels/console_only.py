@@ -35,15 +35,18 @@ class GuidedPanel(StepPanel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.guide = ConsoleGuide(self.guide_title, self.intro, info.console_steps, info.console_url,
-                                  page.start_polling, _simulator(self, self.simulate), self.simulate_label)
+                                  lambda: page.start_polling(self.passes), _simulator(self, self.simulate), self.simulate_label)
         layout.addWidget(self.guide)
 
     def simulate(self) -> object:
         raise NotImplementedError
 
-    def refresh(self) -> None:
+    def passes(self) -> bool:
         finding = self.session.findings.get(self.check_id)
-        self.guide.setVisible(finding is None or finding.status is not Status.PASS)
+        return finding is not None and finding.status is Status.PASS
+
+    def refresh(self) -> None:
+        self.guide.setVisible(not self.passes())
 
 
 class RootKeysPanel(GuidedPanel):

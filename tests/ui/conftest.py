@@ -1,0 +1,63 @@
+"""Fixtures for the wizard under pytest-qt (offscreen)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
+
+@pytest.fixture
+def data_home(tmp_path, monkeypatch):
+    """Records go to a temporary user data directory."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def confirmations(monkeypatch):
+    """Accept every confirmation dialog, keeping what each one listed."""
+    from ui import confirm
+
+    seen: list[tuple[str, list, str | None]] = []
+
+    def accept(parent, title, changes, typed_word=None):
+        seen.append((title, [c.describe() for c in changes], typed_word))
+        return True
+
+    monkeypatch.setattr(confirm, "confirm_changes", accept)
+    return seen
+
+
+@pytest.fixture
+def shown_errors(monkeypatch):
+    """Error dialogs are captured instead of blocking the test."""
+    from ui import errors
+
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, error: seen.append(errors.message_for(error)))
+    return seen
+
+
+@pytest.fixture
+def practice_wizard(qtbot, data_home):
+    from app.flow import FlowState
+    from app.session import WizardSession
+    from ui.wizard import RootwardenWizard
+
+    session = WizardSession(flow=FlowState(practice=True))
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    yield wizard
+    if session.practice is not None:
+        session.practice.stop()
+
+
+def screenshot(widget, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path

@@ -1,0 +1,136 @@
+"""End to end on the practice account: Welcome → Done turning every step green, and Re-verify.
+Saves a screenshot of every page under tests/screenshots/."""
+from __future__ import annotations
+
+import json
+
+from app.flow import PageId
+from app.model import Status, Step
+from tests.ui.conftest import screenshot
+
+TIMEOUT = 20000
+
+
+def wait_step_checked(qtbot, wizard):
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: not page.busy and len(wizard.session.step_findings(page.step)) == len(page.cards), timeout=TIMEOUT)
+    return page
+
+
+def go_next(qtbot, wizard):
+    qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=TIMEOUT)
+    wizard.next()
+
+
+def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmations, shown_errors):
+    wizard, session = practice_wizard, practice_wizard.session
+    screenshot(wizard, "01-welcome")
+    wizard.currentPage().harden.click()
+    assert wizard.currentId() == PageId.CONNECT
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    assert wizard.currentPage().fields["Account alias"].text() == "rootwarden-practice"
+    screenshot(wizard, "02-connect")
+    go_next(qtbot, wizard)
+
+    # Step 1: root keys; the caller is not root, so the console is simulated.
+    page = wait_step_checked(qtbot, wizard)
+    assert session.findings["root.access-keys"].status is Status.FAIL
+    assert not page.isComplete()
+    screenshot(wizard, "03-step1-fail")
+    page.panel.guide.simulate_button.click()
+    qtbot.waitUntil(lambda: session.step_done(Step.ACCESS_KEYS) and not page.busy, timeout=TIMEOUT)
+    screenshot(wizard, "04-step1-pass")
+    go_next(qtbot, wizard)
+
+    # Step 2: root MFA, console only.
+    page = wait_step_checked(qtbot, wizard)
+    assert session.findings["root.mfa"].status is Status.FAIL
+    screenshot(wizard, "05-step2-fail")
+    page.panel.guide.simulate_button.click()
+    qtbot.waitUntil(lambda: session.step_done(Step.MFA) and not page.busy, timeout=TIMEOUT)
+    assert session.findings["root.mfa-hardware"].status is Status.PASS
+    go_next(qtbot, wizard)
+
+    # Step 3: recent use; the practice account lets time pass.
+    page = wait_step_checked(qtbot, wizard)
+    qtbot.waitUntil(lambda: page.panel.timeline.activity is not None, timeout=TIMEOUT)
+    assert page.panel.timeline.activity.total == 7
+    screenshot(wizard, "06-step3-timeline")
+    page.panel.simulate_button.click()
+    qtbot.waitUntil(lambda: session.step_done(Step.LIMIT_USE) and not page.busy, timeout=TIMEOUT)
+    go_next(qtbot, wizard)
+
+    # Step 4: Identity Center (console); the IAM users with passwords leave a warning.
+    page = wait_step_checked(qtbot, wizard)
+    assert session.findings["org.root-credentials-management"].status is Status.NOT_APPLICABLE
+    page.panel.guide.simulate_button.click()
+    qtbot.waitUntil(lambda: session.step_done(Step.IDENTITY) and not page.busy, timeout=TIMEOUT)
+    assert session.findings["identity.central"].status is Status.WARN
+    screenshot(wizard, "07-step4-warn")
+    go_next(qtbot, wizard)
+
+    # Step 5: three contact forms, each validated and confirmed.
+    page = wait_step_checked(qtbot, wizard)
+    screenshot(wizard, "08-step5-forms")
+    for kind, form in page.panel.forms.items():
+        assert form.isVisible()
+        for label, value in (("Name", f"{kind.title()} Team"), ("Title", "Team"), ("E-mail", f"{kind.lower()}@example.com"),
+                             ("Phone", "+1 206 555 0100")):
+            form.edits[label].setText(value)
+        form.save.click()
+        qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: session.step_done(Step.CONTACTS) and not page.busy, timeout=TIMEOUT)
+    assert [c[0] for c in confirmations][-3:] == ["Set the security contact", "Set the billing contact", "Set the operations contact"]
+    go_next(qtbot, wizard)
+
+    # Step 6: alerts; then the page waits for the subscription to be confirmed.
+    page = wait_step_checked(qtbot, wizard)
+    page.panel.email.setText("alerts@example.com")
+    page.panel.setup.click()
+    qtbot.waitUntil(lambda: page.panel.waiting.isVisible() and not page.busy, timeout=TIMEOUT)
+    assert session.findings["alerts.root-activity"].status is Status.WARN
+    assert page.poll.isActive()
+    screenshot(wizard, "09-step6-waiting")
+    page.panel.simulate.click()
+    qtbot.waitUntil(lambda: session.step_done(Step.ALERTS) and not page.busy, timeout=TIMEOUT)
+    screenshot(wizard, "10-step6-pass")
+    title, changes, _ = confirmations[-1]
+    assert title == "Set up root-activity alerts" and len(changes) == 5
+    go_next(qtbot, wizard)
+
+    # Review: final live status of every check, the audit log, operator required.
+    page = wizard.currentPage()
+    assert wizard.currentId() == PageId.REVIEW
+    qtbot.waitUntil(lambda: not page.runs.busy, timeout=TIMEOUT)
+    assert not page.isComplete()  # no operator yet
+    page.operator.setText("Dana Admin")
+    page.notes.setPlainText("Practice run")
+    assert page.isComplete()
+    assert page.audit.rowCount() == 3 + 5
+    screenshot(wizard, "11-review")
+    wizard.next()
+
+    assert wizard.currentId() == PageId.DONE
+    screenshot(wizard, "12-done")
+    assert shown_errors == []
+    saved = json.loads(session.saved_path.read_text())
+    statuses = {f["id"]: f["status"] for f in saved["findings"]}
+    assert all(status in ("pass", "warn", "not_applicable") for status in statuses.values()), statuses
+    assert saved["operator"] == "Dana Admin" and saved["mode"] == "setup" and len(saved["audit_log"]) == 8
+    assert session.saved_path.parent.name == "123456789012"
+
+
+def test_reverify_shows_every_check_grouped(qtbot, practice_wizard, shown_errors):
+    wizard, session = practice_wizard, practice_wizard.session
+    wizard.currentPage().reverify.click()
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    go_next(qtbot, wizard)
+    assert wizard.currentId() == PageId.CHECKLIST
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert len(session.findings) == 11
+    assert "9 fail" in page.summary.text()
+    screenshot(wizard, "20-checklist")
+    go_next(qtbot, wizard)
+    assert wizard.currentId() == PageId.REVIEW
+    assert shown_errors == []
