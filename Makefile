@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test bench verify-demo clean
+.PHONY: demo test bench bench-ui verify-demo clean
 
 $(VENV)/.demo-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/verify_latency.py
+
+bench-ui: $(VENV)/.test-installed
+	$(PY) benchmarks/ui_stall.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/screenshots

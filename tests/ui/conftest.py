@@ -61,3 +61,28 @@ def screenshot(widget, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+@pytest.fixture
+def connected(qtbot, practice_wizard):
+    """The practice wizard in first-time setup, connected, on the Connect page."""
+    wizard = practice_wizard
+    wizard.currentPage().harden.click()
+    qtbot.waitUntil(lambda: wizard.session.identity is not None, timeout=20000)
+    return wizard
+
+
+def goto_step(qtbot, wizard, step: int):
+    """Advance to step N, skipping the steps before it with a reason."""
+    from app.model import Step
+
+    wizard.next()
+    for earlier in range(1, step):
+        page = wizard.currentPage()
+        qtbot.waitUntil(lambda: not page.busy, timeout=20000)
+        wizard.session.skipped[Step(earlier)] = "tested elsewhere"
+        page._update()
+        wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: not page.busy and len(wizard.session.step_findings(page.step)) == len(page.cards), timeout=20000)
+    return page

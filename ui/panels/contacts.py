@@ -2,6 +2,7 @@
 every field is valid; then the change is confirmed and applied."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from app.errors import InvalidInput
@@ -20,7 +21,8 @@ class ContactForm(QGroupBox):
         grid = QGridLayout(self)
         self.edits: dict[str, QLineEdit] = {}
         team = contact_type.lower()
-        placeholders = {"name": f"{team.capitalize()} team", "title": f"{team.capitalize()} operations",
+        titles = {"SECURITY": "Security team", "BILLING": "Finance team", "OPERATIONS": "Operations team"}
+        placeholders = {"name": "Alex Rivera", "title": titles.get(contact_type, "Team"),
                         "email": f"{team}@example.com", "phone": "+1 206 555 0100"}
         for index, (label, key, limit) in enumerate(FIELDS):
             edit = QLineEdit(maxLength=limit, placeholderText=placeholders[key])
@@ -38,7 +40,7 @@ class ContactForm(QGroupBox):
         self.save.setAccessibleName(f"Save {contact_type.lower()} contact")
         self.save.clicked.connect(self.submit)
         grid.addWidget(self.error, 2, 0, 1, 3)
-        grid.addWidget(self.save, 2, 3)
+        grid.addWidget(self.save, 2, 3, Qt.AlignmentFlag.AlignRight)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 

@@ -1,0 +1,90 @@
+"""Fixes in the domain: plans, idempotency, tags, audit, and failures midway."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.stub import Stubber
+
+from app.errors import InvalidInput
+from app.fixes.alerts import NAME, SetUpRootAlerts
+from app.fixes.base import AuditLog, FixFailed
+from app.fixes.contacts import Contact, SetAlternateContact
+from app.fixes.org_root_access import EnableCentralRootAccess
+from app.fixes.root_keys import DeleteKeyInUse, root_key_deletion
+from app.model import Status
+from app.practice import moto_gaps
+from tests.support import ACCOUNT_ID, denier
+
+
+def test_alerts_fix_is_idempotent_tagged_and_scoped(account):
+    aws, audit = account.context(), AuditLog()
+    fix = SetUpRootAlerts(ACCOUNT_ID, "alerts@example.com")
+    fix.apply(aws, audit)
+    fix.apply(aws, audit)
+    sns, events = account.client("sns"), account.client("events")
+    assert [t["TopicArn"] for t in sns.list_topics()["Topics"]] == [fix.topic_arn]
+    subs = sns.list_subscriptions_by_topic(TopicArn=fix.topic_arn)["Subscriptions"]
+    assert len(subs) == 1 and subs[0]["SubscriptionArn"] == "PendingConfirmation"
+    assert [r["Name"] for r in events.list_rules()["Rules"]] == [NAME]
+    assert events.list_tags_for_resource(ResourceARN=fix.rule_arn)["Tags"] == [{"Key": "rootwarden:managed", "Value": "true"}]
+    assert {"Key": "rootwarden:managed", "Value": "true"} in sns.list_tags_for_resource(ResourceArn=fix.topic_arn)["Tags"]
+    policy = json.loads(sns.get_topic_attributes(TopicArn=fix.topic_arn)["Attributes"]["Policy"])
+    publish = [s for s in policy["Statement"] if s["Principal"] == {"Service": "events.amazonaws.com"}][0]
+    assert publish["Condition"] == {"ArnEquals": {"aws:SourceArn": fix.rule_arn}}
+    assert [e.result for e in audit.entries() if e.action == "sns:Subscribe"] == ["done; AWS has sent a confirmation e-mail", "already in place"]
+    # And the check agrees: pending until confirmed, then pass.
+    assert account.check("alerts.root-activity").status is Status.WARN
+    moto_gaps.confirm_email_subscriptions(ACCOUNT_ID)
+    assert account.check("alerts.root-activity").status is Status.PASS
+
+
+def test_fix_failing_midway_lists_done_and_not_done(account):
+    audit = AuditLog()
+    with pytest.raises(FixFailed) as failure:
+        SetUpRootAlerts(ACCOUNT_ID, "a@example.com").apply(account.context(deny=("sns:SetTopicAttributes",)), audit)
+    assert [c.action for c in failure.value.done] == ["sns:CreateTopic", "events:PutRule"]
+    assert [c.action for c in failure.value.not_done] == ["sns:SetTopicAttributes", "sns:Subscribe", "events:PutTargets"]
+    assert [e.result.split(":")[0] for e in audit.entries()] == ["done", "done", "failed"]
+
+
+@pytest.mark.parametrize("field, contact", [
+    ("Name", Contact("SECURITY", " ", "t", "a@b.co", "1")),
+    ("E-mail", Contact("SECURITY", "n", "t", "a@b", "1")),
+    ("Phone", Contact("SECURITY", "n", "t", "a@b.co", "+1 (555) abc")),
+    ("Contact type", Contact("LEGAL", "n", "t", "a@b.co", "1")),
+])
+def test_contact_validation(field, contact):
+    with pytest.raises(InvalidInput) as error:
+        SetAlternateContact(contact)
+    assert error.value.field == field
+
+
+def test_contact_fix_sets_the_contact(account):
+    SetAlternateContact(Contact("BILLING", "Bill", "Finance", "bill@example.com", "+44 20 7946 0000")).apply(account.context(), AuditLog())
+    assert account.check("contacts.billing").status is Status.PASS
+
+
+def test_org_fix_enables_central_root_access(account):
+    account.client("organizations").create_organization(FeatureSet="ALL")
+    assert account.check("org.root-credentials-management").status is Status.FAIL
+    EnableCentralRootAccess().apply(account.context(), AuditLog())
+    assert account.check("org.root-credentials-management").status is Status.PASS
+
+
+def test_root_key_deletion_defers_the_key_in_use():
+    now, later = root_key_deletion(["AKIAOTHER0000000001", "AKIAINUSE0000000001"], "AKIAINUSE0000000001")
+    assert [c.action for c in now.plan()] == ["iam:UpdateAccessKey", "iam:DeleteAccessKey"]
+    assert "AKIAOTHER" not in " ".join(c.describe() for c in now.plan())  # masked
+    assert isinstance(later, DeleteKeyInUse) and "later re-verification" in later.plan()[0].describe()
+
+
+def test_root_key_deletion_calls_without_user_name(account):
+    """Root deletes its own keys: UpdateAccessKey/DeleteAccessKey with no UserName (botocore Stubber)."""
+    aws = account.context()
+    now, _ = root_key_deletion(["AKIAOTHER0000000001"], "AKIAINUSE0000000001")
+    with Stubber(aws.client("iam")) as stub:
+        stub.add_response("update_access_key", {}, {"AccessKeyId": "AKIAOTHER0000000001", "Status": "Inactive"})
+        stub.add_response("delete_access_key", {}, {"AccessKeyId": "AKIAOTHER0000000001"})
+        now.apply(aws, AuditLog())
+        stub.assert_no_pending_responses()

@@ -1,0 +1,125 @@
+"""Step pages: states, gating, fixes with invalid input and with AWS failing midway."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog
+
+from app.model import Status, Step
+from tests.support import denier
+from tests.ui.conftest import goto_step, screenshot
+
+TIMEOUT = 20000
+
+
+def count_calls(aws, operation: str) -> list:
+    calls: list = []
+    aws.add_hook("before-call", lambda model, **_: calls.append(model.name) if model.name == operation else None)
+    return calls
+
+
+def test_loading_then_fail_and_gating(qtbot, connected):
+    wizard = connected
+    wizard.next()
+    page = wizard.currentPage()
+    assert page.cards["root.access-keys"].status_word.text() == "Checking…"  # loading state, before results
+    assert not page.isComplete()
+    qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+    assert page.cards["root.access-keys"].finding.status is Status.FAIL
+    assert "Fail" in page.cards["root.access-keys"].status_word.text()
+    assert not page.isComplete() and not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+
+
+def test_skip_needs_a_reason(qtbot, connected, monkeypatch, shown_errors):
+    wizard = connected
+    wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("   ", True))
+    page.skip()
+    assert Step.ACCESS_KEYS not in wizard.session.skipped and shown_errors[-1][0] == "Please correct the form"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("The root key is used by a legacy backup job until March", True))
+    page.skip()
+    assert wizard.session.skipped[Step.ACCESS_KEYS].startswith("The root key")
+    assert wizard.currentPage().step is Step.MFA  # moved on
+
+
+def test_denied_call_shows_unknown_and_blocks(qtbot, connected):
+    wizard = connected
+    wizard.session.aws.add_hook("before-call", denier(("iam:GetAccountSummary",)))
+    page = goto_step(qtbot, wizard, 1)
+    card = page.cards["root.signing-certificates"]
+    assert card.finding.status is Status.UNKNOWN and "iam:GetAccountSummary" in card.summary.text()
+    assert "Unknown" in card.status_word.text()
+    assert not page.isComplete()
+    screenshot(wizard, "30-step1-unknown")
+
+
+def test_connection_lost_during_checks_reports_each_check(qtbot, connected, shown_errors):
+    from botocore.exceptions import EndpointConnectionError
+
+    def offline(model, **_):
+        raise EndpointConnectionError(endpoint_url="https://iam.amazonaws.com")
+
+    wizard = connected
+    wizard.session.aws.add_hook("before-call", offline)
+    page = goto_step(qtbot, wizard, 5)
+    for card in page.cards.values():
+        assert card.finding.status is Status.UNKNOWN and "Cannot reach AWS" in card.summary.text()
+
+
+def test_contact_form_invalid_input_sends_nothing(qtbot, connected, confirmations):
+    wizard = connected
+    page = goto_step(qtbot, wizard, 5)
+    puts = count_calls(wizard.session.aws, "PutAlternateContact")
+    form = page.panel.forms["SECURITY"]
+    cases = [
+        ({"Name": "", "Title": "T", "E-mail": "a@example.com", "Phone": "+1 555"}, "Name"),
+        ({"Name": "N" * 65, "Title": "T", "E-mail": "a@example.com", "Phone": "+1 555"}, "Name"),
+        ({"Name": "N", "Title": "T" * 51, "E-mail": "a@example.com", "Phone": "+1 555"}, "Title"),
+        ({"Name": "N", "Title": "T", "E-mail": "not-an-address", "Phone": "+1 555"}, "E-mail"),
+        ({"Name": "N", "Title": "T", "E-mail": "a@example.com", "Phone": "call me"}, "Phone"),
+    ]
+    for values, bad in cases:
+        for label, edit in form.edits.items():
+            edit.setMaxLength(1000)
+            edit.setText(values[label])
+        form.submit()
+        assert form.error.text().startswith(bad), (values, form.error.text())
+    screenshot(wizard, "31-step5-invalid")
+    assert puts == [] and confirmations == [] and wizard.session.audit.entries() == []
+
+
+def test_alert_setup_failing_midway_says_what_was_done(qtbot, connected, confirmations, shown_errors):
+    wizard = connected
+    page = goto_step(qtbot, wizard, 6)
+    wizard.session.aws.add_hook("before-call", denier(("events:PutRule",)))
+    page.panel.email.setText("alerts@example.com")
+    page.panel.setup.click()
+    qtbot.waitUntil(lambda: bool(shown_errors) and not page.busy, timeout=TIMEOUT)
+    title, text = shown_errors[-1]
+    assert title == "The change did not complete"
+    assert "events:PutRule" in text
+    assert "Done: Create SNS topic rootwarden-root-activity" in text
+    assert "Not done: Create EventBridge rule" in text
+    log = [(e.action, e.result.split(":")[0]) for e in wizard.session.audit.entries()]
+    assert log == [("sns:CreateTopic", "done"), ("events:PutRule", "failed")]
+    assert wizard.session.findings["alerts.root-activity"].status is Status.FAIL
+
+
+def test_alert_email_is_validated_first(qtbot, connected, confirmations):
+    wizard = connected
+    page = goto_step(qtbot, wizard, 6)
+    creates = count_calls(wizard.session.aws, "CreateTopic")
+    page.panel.email.setText("alerts at example")
+    page.panel.setup.click()
+    assert "E-mail" in page.panel.error.text() and creates == [] and confirmations == []
+
+
+def test_declined_confirmation_changes_nothing(qtbot, connected, monkeypatch):
+    from ui import confirm
+
+    monkeypatch.setattr(confirm, "confirm_changes", lambda *a, **k: False)
+    wizard = connected
+    page = goto_step(qtbot, wizard, 6)
+    page.panel.email.setText("alerts@example.com")
+    page.panel.setup.click()
+    assert not page.busy and wizard.session.audit.entries() == []
