@@ -6,7 +6,8 @@ in-process mock (``mock_aws``) and a moto server on 127.0.0.1 the same way:
 
 - the root user: a ``<root_account>`` row in the credential report, the root flags of
   GetAccountSummary (AccountMFAEnabled, AccountAccessKeysPresent,
-  AccountSigningCertificatesPresent), root access keys that GetCallerIdentity recognises;
+  AccountSigningCertificatesPresent), root access keys that GetCallerIdentity recognises and
+  that root can list, deactivate and delete (the key calls without UserName);
 - ``iam:ListOrganizationsFeatures`` and the two ``Enable...`` calls, from moto's organizations
   state plus the features enabled here, and ``iam.amazonaws.com`` as a trusted-access principal;
 - ``cloudtrail:LookupEvents`` over the root events recorded here;
@@ -208,10 +209,49 @@ def _patch_iam() -> None:
 
         return enable
 
+    _patch_root_access_keys(IamResponse, ActionResult)
     IamResponse.list_organizations_features = list_organizations_features
     IamResponse.enable_organizations_root_credentials_management = _enabler(
         "RootCredentialsManagement", "EnableOrganizationsRootCredentialsManagement")
     IamResponse.enable_organizations_root_sessions = _enabler("RootSessions", "EnableOrganizationsRootSessions")
+
+
+def _patch_root_access_keys(IamResponse: Any, ActionResult: Any) -> None:
+    """Root manages its own keys: the key calls without UserName, signed with a root key."""
+    from moto.core.responses import EmptyResult
+
+    def root_caller(self: Any) -> str | None:
+        return None if self._get_param("UserName") else root_key_owner(self.get_access_key())
+
+    def wrap(name: str, own: Any) -> None:
+        original = getattr(IamResponse, name)
+
+        def method(self: Any) -> Any:
+            account = root_caller(self)
+            return original(self) if account is None else own(self, extras(account).root)
+
+        setattr(IamResponse, name, method)
+
+    def list_keys(self: Any, root: RootUser) -> Any:
+        keys = [{"AccessKeyId": k.access_key_id, "Status": "Active" if k.active else "Inactive", "CreateDate": k.created}
+                for k in root.access_keys]
+        return ActionResult(validated("iam", "ListAccessKeys", {"AccessKeyMetadata": keys, "IsTruncated": False}))
+
+    def update_key(self: Any, root: RootUser) -> Any:
+        with _lock:
+            for key in root.access_keys:
+                if key.access_key_id == self._get_param("AccessKeyId"):
+                    key.active = self._get_param("Status") == "Active"
+        return EmptyResult()
+
+    def delete_key(self: Any, root: RootUser) -> Any:
+        with _lock:
+            root.access_keys[:] = [k for k in root.access_keys if k.access_key_id != self._get_param("AccessKeyId")]
+        return EmptyResult()
+
+    wrap("list_access_keys", list_keys)
+    wrap("update_access_key", update_key)
+    wrap("delete_access_key", delete_key)
 
 
 def _patch_organizations() -> None:

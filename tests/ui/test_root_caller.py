@@ -1,0 +1,68 @@
+"""Signed in as root with a root access key: Step 1 deletes the other root keys now and the key
+in use last, at Done, and says so."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.flow import FlowState, Mode, PageId
+from app.model import Status, Step
+from app.session import WizardSession
+from tests.support import ACCOUNT_ID
+
+TIMEOUT = 20000
+IN_USE = "AKIAROOTKEYINUSE0001"
+OTHER = "AKIAROOTKEYOTHER0001"
+
+
+@pytest.fixture
+def root_wizard(qtbot, account, monkeypatch, data_home):
+    from ui.wizard import RootwardenWizard
+
+    account.add_root_key(key_id=IN_USE, last_used_days=0)
+    account.add_root_key(key_id=OTHER, active=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", IN_USE)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "r" * 40)
+    session = WizardSession(flow=FlowState(Mode.SETUP))
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.currentPage().connect_button.click()
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    return wizard
+
+
+def test_root_deletes_its_keys_in_use_last(qtbot, root_wizard, account, confirmations, shown_errors):
+    wizard, session = root_wizard, root_wizard.session
+    connect = wizard.currentPage()
+    assert connect.fields["Root user"].text() == "Yes"
+    assert "long-term root access key" in connect.warning.text()
+    wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: not page.busy and "root.access-keys" in session.findings, timeout=TIMEOUT)
+    assert page.panel.delete_button.isVisible() and not page.panel.guide.isVisible()
+    page.panel.delete_button.click()
+    qtbot.waitUntil(lambda: bool(confirmations) and not page.busy and bool(session.audit.entries()), timeout=TIMEOUT)
+    title, changes, typed = confirmations[0]
+    assert typed == "DELETE" and len(changes) == 3 and "the one this session used" in changes[-1]
+    assert [k.access_key_id for k in account.root.access_keys] == [IN_USE]  # the key in use is still there
+    assert page.isComplete() and "very end" in page.state.text()
+    for step in (Step.MFA, Step.LIMIT_USE, Step.IDENTITY, Step.CONTACTS, Step.ALERTS):
+        session.skipped[step] = "root-flow test"
+    for _ in range(6):
+        wizard.next()
+    assert wizard.currentId() == PageId.REVIEW
+    review = wizard.currentPage()
+    qtbot.waitUntil(lambda: not review.runs.busy, timeout=TIMEOUT)
+    assert "After saving: Delete root access key" in review.state.text()
+    review.operator.setText("Root Operator")
+    wizard.next()
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: "has been deleted" in done.deferred.text(), timeout=TIMEOUT)
+    assert account.root.access_keys == []
+    assert shown_errors == []
+    saved = json.loads(session.saved_path.read_text())
+    assert [e["action"] for e in saved["audit_log"]] == ["iam:UpdateAccessKey", "iam:DeleteAccessKey"]
+    assert IN_USE not in session.saved_path.read_text() and OTHER not in session.saved_path.read_text()  # masked
