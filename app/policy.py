@@ -20,9 +20,11 @@ def check_actions() -> set[str]:
 
 
 def fix_actions() -> set[str]:
-    from app.fixes import FIX_ACTIONS
+    from app import mfa_enrollment
+    from app.fixes import alerts, contacts, org_root_access, root_keys
 
-    return set(FIX_ACTIONS)
+    modules = (contacts, alerts, org_root_access, root_keys, mfa_enrollment)
+    return {action for module in modules for action in module.ACTIONS}
 
 
 def policy_document(fixes: bool = False) -> dict[str, Any]:

@@ -7,7 +7,3 @@ Fixes are idempotent and tag what they create (``rootwarden:managed=true``). The
 worker thread at a time (the UI's one-thread pool), never on the UI thread.
 """
 from __future__ import annotations
-
-from app.fixes import alerts, contacts, org_root_access, root_keys
-
-FIX_ACTIONS: tuple[str, ...] = (*contacts.ACTIONS, *alerts.ACTIONS, *org_root_access.ACTIONS, *root_keys.ACTIONS)
