@@ -1,4 +1,4 @@
-"""Render the wizard's Welcome and Step 5 pages to PNG at 1280×800 (used by the accessibility test).
+"""Render the wizard's Welcome and Step 5 pages and the MFA dialog to PNG at 1280×800 (used by the accessibility test).
 
 Usage: python render_pages.py OUT_PREFIX   (env: QT_SCALE_FACTOR, ROOTWARDEN_TEST_DARK=1)
 """
@@ -54,6 +54,18 @@ def main(prefix: str) -> None:
         time.sleep(0.01)
     app.processEvents()
     wizard.grab().save(f"{prefix}-step5.png")
+
+    from ui.mfa_dialog import MfaEnrollmentDialog
+
+    dialog = MfaEnrollmentDialog(session)
+    dialog.show()
+    dialog.start_button.click()
+    while (dialog.busy or dialog.stack.currentIndex() != 1) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+    dialog.grab().save(f"{prefix}-mfa.png")
+    dialog.reject()
     session.practice.stop()
 
 

@@ -51,3 +51,5 @@ def test_dark_palette_and_200_percent_scaling_render(tmp_path):
         image = QImage(f"{out}-step5.png")
         expected_width = 2560 if name == "scale200" else 1280
         assert image.width() == expected_width, (name, image.width())
+        mfa = QImage(f"{out}-mfa.png")
+        assert mfa.width() == (1240 if name == "scale200" else 620), (name, mfa.width())

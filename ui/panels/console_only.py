@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from app.checks import BY_ID
 from app.fixes.root_keys import root_key_deletion
@@ -104,6 +105,28 @@ class RootMfaPanel(GuidedPanel):
     intro = ("AWS allows root MFA only in the console. Use a <b>passkey or security key</b> (phishing-resistant) and register "
              "a <b>second device</b> as a spare; root may have up to 8.")
     simulate_label = "Simulate adding a security key"
+
+    def __init__(self, page) -> None:
+        super().__init__(page)
+        box = QGroupBox("Virtual MFA for IAM users")
+        column = QVBoxLayout(box)
+        text = QLabel("Your daily administrator identity and any break-glass IAM user need MFA too. Rootwarden can enroll an "
+                      "authenticator app for an IAM user here, with a QR code.")
+        text.setWordWrap(True)
+        column.addWidget(text)
+        self.enroll_button = QPushButton("Enroll a virtual MFA device for an IAM user…")
+        self.enroll_button.setAccessibleName("Enroll a virtual MFA device for an IAM user")
+        self.enroll_button.clicked.connect(self.open_enrollment)
+        column.addWidget(self.enroll_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.layout().addWidget(box)
+        self.dialog = None
+
+    def open_enrollment(self) -> None:
+        from ui.mfa_dialog import MfaEnrollmentDialog
+
+        self.dialog = MfaEnrollmentDialog(self.session, self)
+        self.dialog.finished.connect(lambda _: self.page.recheck())
+        self.dialog.open()
 
     def simulate(self) -> object:
         return self.session.practice.simulate_root_mfa()
