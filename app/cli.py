@@ -30,12 +30,31 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Run every root-hardening check live. Exit 0: all clear; 1: a check failed; "
                                              "2: no failure but some checks could not be judged; 3: cannot connect or bad usage.")
     source = verify.add_mutually_exclusive_group()
+    source.add_argument("--profile", metavar="NAME", help="a Rootwarden profile saved in the OS keyring (`rootwarden profile`)")
     source.add_argument("--aws-profile", metavar="NAME", help="a profile from your AWS shared config (~/.aws/config)")
     source.add_argument("--demo", action="store_true", help="the practice account (simulated; no credentials or network)")
     verify.add_argument("--region", metavar="R", help="region for regional checks (default: the profile's, else us-east-1)")
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     verify.add_argument("--recent-use-days", type=int, default=30, metavar="N",
                         help="root use within N days fails root.recent-use (default: 30)")
+
+    profile = commands.add_parser("profile", help="saved connection profiles (in the OS keyring)")
+    actions = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="save a profile; a secret key is read from standard input or a hidden prompt",
+                             description="Save a profile. With --access-key-id, the secret access key is read from standard "
+                                         "input when it is not a terminal, else from a hidden prompt; never from an argument.")
+    add.add_argument("name")
+    add.add_argument("--account-id", required=True, metavar="ID", help="the 12-digit account this profile must connect to")
+    creds = add.add_mutually_exclusive_group(required=True)
+    creds.add_argument("--aws-profile", metavar="P", help="use this profile of your AWS shared config")
+    creds.add_argument("--access-key-id", metavar="KEY", help="use this access key (its secret goes to the keyring)")
+    add.add_argument("--region", default="us-east-1", metavar="R", help="default region (default: us-east-1)")
+    add.add_argument("--notes", default="", help="free text, at most 500 characters")
+    actions.add_parser("list", help="list saved profiles")
+    show = actions.add_parser("show", help="show a profile (never its secret)")
+    show.add_argument("name")
+    remove = actions.add_parser("remove", help="delete a profile and its secret from the keyring")
+    remove.add_argument("name")
 
     policy = commands.add_parser("policy", help="print the least-privilege IAM policy Rootwarden needs")
     policy.add_argument("--fixes", action="store_true", help="include the actions the wizard's fixes need")
@@ -52,6 +71,10 @@ def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] |
             from app.cli_verify import verify
 
             return verify(args)
+        if args.command == "profile":
+            from app.cli_profile import profile_command
+
+            return profile_command(args)
         if args.command == "policy":
             from app.policy import policy_document
 

@@ -8,19 +8,25 @@ import sys
 from typing import Any
 
 from app.aws.context import AwsContext
-from app.errors import InvalidInput
+from app.errors import InvalidInput, WrongAccount
 from app.model import Finding, rfc3339
 
 SCHEMA = "rootwarden/verify-v1"
 
 
-def connect(args: argparse.Namespace) -> AwsContext:
-    """The AwsContext the arguments ask for; the practice account only with --demo."""
+def connect(args: argparse.Namespace) -> tuple[AwsContext, str | None]:
+    """The AwsContext the arguments ask for, and the account it is pinned to (if any).
+    The practice account only with --demo."""
     if args.demo:
         from app.practice.account import PracticeAccount
 
-        return PracticeAccount().start().aws_context(args.region)
-    return AwsContext.from_aws_profile(args.aws_profile, args.region)
+        return PracticeAccount().start().aws_context(args.region), None
+    if args.profile:
+        from app.profiles import ProfileStore, connect as profile_connect
+
+        profile, aws = profile_connect(ProfileStore(), args.profile, args.region)
+        return aws, profile.account_id
+    return AwsContext.from_aws_profile(args.aws_profile, args.region), None
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -30,11 +36,13 @@ def verify(args: argparse.Namespace) -> int:
 
     if args.recent_use_days < 1:
         raise InvalidInput("--recent-use-days", "must be at least 1")
-    aws = connect(args)
+    aws, pinned = connect(args)
     started = utc_now()
     with AccountSnapshot(aws) as snapshot:
         snapshot.warm()
         identity = snapshot.identity()  # a connection problem stops here, exit 3
+        if pinned and str(identity["Account"]) != pinned:
+            raise WrongAccount(pinned, str(identity["Account"]))
         order = {check.id: i for i, check in enumerate(REGISTRY)}
         findings = sorted(run_checks(aws, settings=Settings(args.recent_use_days), snapshot=snapshot), key=lambda f: order[f.id])
         alias = _alias(snapshot)

@@ -32,6 +32,7 @@ class WizardSession:
     operator: str = ""
     notes: str = ""
     saved_path: Path | None = None
+    keyring_backend: Any = None  # None: the OS keyring; tests pass their own
 
     @property
     def settings(self) -> Settings:

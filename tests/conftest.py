@@ -32,3 +32,27 @@ def practice():
     p = PracticeAccount().start()
     yield p
     p.stop()
+
+
+@pytest.fixture(scope="session")
+def secret_service_env(tmp_path_factory):
+    """Environment variables of a private, unlocked Secret Service (see tests/secret_service.py)."""
+    from tests import secret_service
+
+    env, pid = secret_service.start(tmp_path_factory.mktemp("secret-service"))
+    yield env
+    secret_service.stop(pid)
+
+
+@pytest.fixture
+def secret_service_keyring(secret_service_env, monkeypatch):
+    """The real Secret Service keyring backend, in the private session."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    assert backend.priority > 0
+    return backend
+
+
+from tests.cli_support import endpoint, server  # noqa: E402,F401  (moto server fixtures)

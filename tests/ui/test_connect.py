@@ -5,6 +5,7 @@ import pytest
 
 from app.flow import FlowState, Mode, PageId
 from app.session import WizardSession
+from tests.ui.conftest import screenshot
 
 TIMEOUT = 20000
 
@@ -15,7 +16,9 @@ def connect_page(qtbot, account, monkeypatch, data_home):
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", account.admin_keys[0])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", account.admin_keys[1])
-    session = WizardSession(flow=FlowState(Mode.SETUP))
+    from tests.memory_keyring import MemoryKeyring
+
+    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
     wizard = RootwardenWizard(session)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -70,3 +73,100 @@ def test_profiles_list_shows_their_kind(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     kinds = {p.name: p.kind for p in connection.aws_profiles()}
     assert kinds == {"corp": "IAM Identity Center (SSO)", "fresh": "aws login (console credentials)", "ci": "credential process"}
+
+
+# -- saved profiles ------------------------------------------------------------------------------
+def fill(dialog, **values):
+    for name, value in values.items():
+        widget = getattr(dialog, name)
+        if hasattr(widget, "setCurrentText"):
+            widget.setCurrentText(value)
+        elif hasattr(widget, "setPlainText"):
+            widget.setPlainText(value)
+        elif hasattr(widget, "setChecked"):
+            widget.setChecked(value)
+        else:
+            widget.setText(value)
+
+
+def test_add_a_keyed_profile_and_connect_with_it(qtbot, connect_page, account):
+    page = connect_page
+    qtbot.waitUntil(lambda: "No saved profiles" in page.saved_message.text(), timeout=TIMEOUT)
+    page.add_profile.click()
+    dialog = page.profile_dialog
+    fill(dialog, name="prod", account="123456789012", use_keys=True, key_id=account.admin_keys[0], secret=account.admin_keys[1])
+    dialog.submit()
+    qtbot.waitUntil(lambda: page.saved.count() == 1, timeout=TIMEOUT)
+    assert "prod — account 123456789012" in page.saved.item(0).text()
+    assert page.use_saved.isChecked()
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert page.fields["Caller"].text().endswith(":user/admin") and not page.save_button.isVisible()
+    screenshot(page.window(), "60-connect-saved-profile")
+    # Editing shows the key ID but never the secret; leaving it empty keeps the stored one.
+    page.edit_profile.click()
+    qtbot.waitUntil(lambda: getattr(page, "profile_dialog", None) is not dialog, timeout=TIMEOUT)
+    edit = page.profile_dialog
+    assert edit.key_id.text() == account.admin_keys[0] and edit.secret.text() == "" and edit.secret.placeholderText() == "unchanged"
+    fill(edit, notes="edited")
+    edit.submit()
+    from app.profiles import ProfileStore
+
+    store = ProfileStore(page.session.keyring_backend)
+    qtbot.waitUntil(lambda: store.get("prod").notes == "edited", timeout=TIMEOUT)
+    assert store.secret("prod")[0] == account.admin_keys[1]
+
+
+def test_saved_profile_pinned_to_another_account_is_refused(qtbot, connect_page, account):
+    from app.profiles import Profile, ProfileStore
+
+    page = connect_page
+    ProfileStore(page.session.keyring_backend).add(Profile("other", "111122223333", "us-east-1", access_key_id=account.admin_keys[0]),
+                                                   account.admin_keys[1])
+    page.load_saved()
+    qtbot.waitUntil(lambda: page.saved.count() == 1, timeout=TIMEOUT)
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: "Wrong account" in page.status.text(), timeout=TIMEOUT)
+    assert not page.isComplete()
+
+
+def test_every_profile_field_is_validated_in_the_dialog(qtbot, connect_page):
+    page = connect_page
+    page.add_profile.click()
+    dialog = page.profile_dialog
+    screenshot(dialog, "61-profile-dialog")
+    good = dict(name="prod", account="123456789012", region="us-east-1", use_keys=True, key_id="AKIAIOSFODNN7EXAMPLE", secret="s" * 40)
+    for bad, words in ((dict(name="has space"), "Name"), (dict(account="1234"), "Account ID"), (dict(region="moon-1"), "Region"),
+                       (dict(key_id="AKIA"), "Access key ID"), (dict(secret="short"), "Secret access key"),
+                       (dict(key_id="ASIAIOSFODNN7EXAMPLE"), "Session token"), (dict(notes="n" * 501), "Notes")):
+        fill(dialog, **{**good, "notes": "", **bad})
+        dialog.submit()
+        assert dialog.error.text().startswith(words) and dialog.result_value is None
+    assert page.session.keyring_backend.entries == {}
+
+
+def test_save_a_working_connection_as_a_profile(qtbot, connect_page):
+    page = connect_page
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.save_button.isVisible(), timeout=TIMEOUT)
+    page.save_button.click()
+    dialog = page.profile_dialog
+    assert dialog.account.text() == "123456789012" and dialog.use_aws_profile.isChecked()
+    fill(dialog, name="from-chain")
+    dialog.submit()
+    qtbot.waitUntil(lambda: page.saved.count() == 1, timeout=TIMEOUT)
+
+
+def test_no_keyring_explains_and_keeps_other_ways_in(qtbot, account, monkeypatch, data_home):
+    from keyring.backends import fail
+
+    from ui.wizard import RootwardenWizard
+
+    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=fail.Keyring())
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: "No usable OS keyring" in page.saved_message.text(), timeout=TIMEOUT)
+    assert not page.add_profile.isEnabled() and page.chain.isChecked() and "still work" in page.saved_message.text()

@@ -1,19 +1,23 @@
 """Connect: choose where credentials come from, and see who they are before anything else.
 
-Real accounts: the standard credential chain or a profile of the AWS shared config (SSO and
-`aws login` profiles included), a region, and the expected account ID. Practice mode: the
-simulated account, connected at once. Saved Rootwarden profiles (OS keyring) get their own
-section above these when the profile store lands.
+Real accounts: a saved Rootwarden profile (OS keyring, listed first; add, edit, remove), or the
+standard credential chain, or a profile of the AWS shared config (SSO and `aws login` profiles
+included), with a region and the expected account ID. Practice mode: the simulated account,
+connected at once. Keyring and AWS calls run off the UI thread.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QVBoxLayout, QWizardPage)
+import os
 
-from app import connection
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWizardPage)
+
+from app import connection, profiles
 from app.aws.context import DEFAULT_REGION, AwsContext
 from app.errors import InvalidInput
 from app.session import WizardSession
+from ui import errors
 from ui.tasks import run_task
 
 NEW_ACCOUNT_HELP = (
@@ -35,14 +39,43 @@ class ConnectPage(QWizardPage):
         self.session = session
         self.setTitle("Connect to the account")
         layout = QVBoxLayout(self)
+        self.saved_box = QGroupBox("Saved profiles (OS keyring)")
+        saved = QGridLayout(self.saved_box)
+        self.saved = QListWidget()
+        self.saved.setAccessibleName("Saved profiles")
+        self.saved.setMaximumHeight(110)
+        self.saved.currentRowChanged.connect(lambda row: self.use_saved.setChecked(True) if row >= 0 else None)
+        self.saved.itemDoubleClicked.connect(lambda _: self.connect_now())
+        self.saved_message = QLabel()
+        self.saved_message.setWordWrap(True)
+        self.saved_message.setAccessibleName("Saved profiles message")
+        self.add_profile = QPushButton("&Add…")
+        self.edit_profile = QPushButton("&Edit…")
+        self.remove_profile = QPushButton("Re&move")
+        for button, name, slot in ((self.add_profile, "Add a profile", self.add_saved), (self.edit_profile, "Edit the profile", self.edit_saved),
+                                   (self.remove_profile, "Remove the profile", self.remove_saved)):
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+        saved.addWidget(self.saved, 0, 0, 4, 1)
+        saved.addWidget(self.add_profile, 0, 1)
+        saved.addWidget(self.edit_profile, 1, 1)
+        saved.addWidget(self.remove_profile, 2, 1)
+        saved.addWidget(self.saved_message, 4, 0, 1, 2)
+        saved.setColumnStretch(0, 1)
+        layout.addWidget(self.saved_box)
+
         self.source_box = QGroupBox("Credentials")
         form = QFormLayout(self.source_box)
+        self.use_saved = QRadioButton("The saved profile selected above")
+        self.use_saved.setAccessibleName("Use the selected saved profile")
         self.chain = QRadioButton("Standard AWS credential chain (AWS_PROFILE, environment variables, SSO…)")
         self.chain.setChecked(True)
         self.use_profile = QRadioButton("A profile from my AWS configuration:")
         group = QButtonGroup(self)
+        group.addButton(self.use_saved)
         group.addButton(self.chain)
         group.addButton(self.use_profile)
+        form.addRow(self.use_saved)
         self.profiles = QComboBox()
         self.profiles.setAccessibleName("AWS profile")
         self.profiles.currentIndexChanged.connect(lambda _: self.use_profile.setChecked(True) if self.profiles.count() else None)
@@ -61,6 +94,8 @@ class ConnectPage(QWizardPage):
         self.expected.setMaxLength(14)
         form.addRow("Expected account ID:", self.expected)
         layout.addWidget(self.source_box)
+        # A saved profile brings its own region and pinned account.
+        self.use_saved.toggled.connect(lambda on: (self.region.setEnabled(not on), self.expected.setEnabled(not on)))
         self.help = QLabel(NEW_ACCOUNT_HELP)
         self.help.setWordWrap(True)
         layout.addWidget(self.help)
@@ -71,9 +106,14 @@ class ConnectPage(QWizardPage):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Connection status")
+        self.save_button = QPushButton("&Save as a profile…")
+        self.save_button.setAccessibleName("Save this connection as a profile")
+        self.save_button.clicked.connect(self.save_connection)
+        self.save_button.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.connect_button)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.save_button)
         layout.addLayout(bar)
 
         self.who = QGroupBox("Connected as")
@@ -93,6 +133,7 @@ class ConnectPage(QWizardPage):
     def initializePage(self) -> None:
         practice = self.session.flow.practice
         self.source_box.setVisible(not practice)
+        self.saved_box.setVisible(not practice)
         self.help.setVisible(not practice)
         if practice:
             self.setSubTitle("The practice account is a simulated AWS account seeded like a fresh, unhardened one.")
@@ -109,6 +150,7 @@ class ConnectPage(QWizardPage):
             self.region.addItems(_regions())
             self.region.setCurrentText(DEFAULT_REGION)
             self.chain.setChecked(True)
+        self.load_saved()
 
     def isComplete(self) -> bool:
         return self.session.identity is not None
@@ -124,6 +166,11 @@ class ConnectPage(QWizardPage):
             return
         practice = self.session.flow.practice
         profile = self.profiles.currentData() if self.use_profile.isChecked() else None
+        saved = self._selected_name() if self.use_saved.isChecked() else None
+        if self.use_saved.isChecked() and saved is None:
+            self._failed(InvalidInput("Saved profile", "select one in the list, or choose another way to connect"))
+            return
+        backend = self.session.keyring_backend
         region = self.region.currentText().strip() or None
         if not practice and region not in (None, *[self.region.itemText(i) for i in range(self.region.count())]):
             self._failed(InvalidInput("Region", f"“{region}” is not an AWS region"))
@@ -134,10 +181,12 @@ class ConnectPage(QWizardPage):
                 from app.practice.account import PracticeAccount
 
                 account = self.session.practice or PracticeAccount().start()
-                aws = account.aws_context()
-            else:
-                account, aws = None, AwsContext.from_aws_profile(profile, region)
-            return account, aws, connection.identify(aws, expected)
+                return account, account.aws_context(), connection.identify(account.aws_context(), None)
+            if saved:
+                pinned, aws = profiles.connect(profiles.ProfileStore(backend), saved)
+                return None, aws, connection.identify(aws, pinned.account_id)
+            aws = AwsContext.from_aws_profile(profile, region)
+            return None, aws, connection.identify(aws, expected)
 
         self.connect_button.setEnabled(False)
         self.status.setStyleSheet("")
@@ -158,6 +207,7 @@ class ConnectPage(QWizardPage):
         self.warning.setText(identity.warning or "")
         self.warning.setVisible(bool(identity.warning))
         self.who.show()
+        self.save_button.setVisible(not self.session.flow.practice and not self.use_saved.isChecked())
         self.completeChanged.emit()
 
     def _failed(self, error: Exception) -> None:
@@ -165,7 +215,90 @@ class ConnectPage(QWizardPage):
 
         self.connect_button.setEnabled(True)
         self.who.hide()
+        self.save_button.hide()
         title, text = message_for(error)
         self.status.setStyleSheet("color: #d64541")
         self.status.setText(f"<b>{title}.</b> {text}")
         self.completeChanged.emit()
+
+    # -- saved profiles (keyring calls off the UI thread) ----------------------------------------
+    def _store(self) -> profiles.ProfileStore:
+        return profiles.ProfileStore(self.session.keyring_backend)
+
+    def _selected_name(self) -> str | None:
+        item = self.saved.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item and item.data(Qt.ItemDataRole.UserRole + 1) else None
+
+    def load_saved(self) -> None:
+        run_task(lambda p, c: self._store().list(), self._show_saved, self._saved_failed)
+
+    def _show_saved(self, entries: list) -> None:
+        self.saved.clear()
+        for entry in entries:
+            if entry.profile:
+                p = entry.profile
+                item = QListWidgetItem(f"{p.name} — account {p.account_id}, {p.region}, {p.source}")
+            else:
+                item = QListWidgetItem(f"{entry.name} — unusable: {entry.problem}")
+            item.setData(Qt.ItemDataRole.UserRole, entry.name)
+            item.setData(Qt.ItemDataRole.UserRole + 1, entry.profile is not None)
+            self.saved.addItem(item)
+        self.saved_message.setText("" if entries else "No saved profiles yet. Connect below, then save the connection, or add one.")
+        for button in (self.add_profile, self.edit_profile, self.remove_profile):
+            button.setEnabled(True)
+        self.use_saved.setEnabled(bool(entries))
+        if entries and self.saved.currentRow() < 0:
+            self.saved.setCurrentRow(0)
+
+    def _saved_failed(self, error: Exception) -> None:
+        from ui.errors import message_for
+
+        self.saved.clear()
+        self.use_saved.setEnabled(False)
+        self.chain.setChecked(True)
+        for button in (self.add_profile, self.edit_profile, self.remove_profile):
+            button.setEnabled(False)
+        self.saved_message.setStyleSheet("color: #d08a00")
+        self.saved_message.setText(message_for(error)[1] + " AWS profiles and the credential chain below still work.")
+
+    def _edit(self, existing: profiles.Profile | None, **prefill) -> None:
+        from ui.profile_dialog import ProfileDialog
+
+        regions = [self.region.itemText(i) for i in range(self.region.count())]
+        dialog = ProfileDialog(self, regions, existing, **prefill)
+        self.profile_dialog = dialog
+        old_name = existing.name if existing else None
+
+        def saved(_: int) -> None:
+            if dialog.result_value is None:
+                return
+            profile, secret, token = dialog.result_value
+            dialog.result_value = None  # the secret leaves the dialog here, for the keyring only
+            run_task(lambda p, c: self._store().update(old_name, profile, secret, token),
+                     lambda _: self.load_saved(), lambda e: errors.show_error(self, e))
+
+        dialog.finished.connect(saved)
+        dialog.open()
+
+    def add_saved(self) -> None:
+        self._edit(None)
+
+    def edit_saved(self) -> None:
+        name = self._selected_name()
+        if name:
+            run_task(lambda p, c: self._store().get(name), lambda profile: self._edit(profile), lambda e: errors.show_error(self, e))
+
+    def remove_saved(self) -> None:
+        item = self.saved.currentItem()
+        if item is None:
+            return
+        name = item.data(Qt.ItemDataRole.UserRole)
+        if QMessageBox.question(self, "Remove profile", f"Remove the profile “{name}” and its secret from the keyring?") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        run_task(lambda p, c: self._store().remove(name), lambda _: self.load_saved(), lambda e: errors.show_error(self, e))
+
+    def save_connection(self) -> None:
+        ident = self.session.identity
+        aws_profile = self.profiles.currentData() if self.use_profile.isChecked() else (os.environ.get("AWS_PROFILE") or "default")
+        self._edit(None, account_id=ident.account_id, region=self.session.aws.region, aws_profile=aws_profile)

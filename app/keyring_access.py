@@ -1,0 +1,67 @@
+"""Choosing and checking the OS keyring (SPEC §3): usable, secure, or a clear refusal.
+
+Used by the profile store and the record-signing key. Never falls back to plain text: a fail or
+null backend, a locked keyring or a missing D-Bus is refused with the fix for the user's OS, and
+insecure backends (plain-text files) only with an explicit opt-in.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from app.errors import RootwardenError
+
+SERVICE = "rootwarden"
+INSECURE_OPT_IN = "ROOTWARDEN_ALLOW_INSECURE_KEYRING"
+
+
+class KeyringUnavailable(RootwardenError):
+    """No usable, secure keyring; the message names the problem and the fix."""
+
+
+def os_fix() -> str:
+    if sys.platform == "darwin":
+        return "Rootwarden uses the macOS Keychain: sign in to your user session and unlock the login keychain."
+    if sys.platform.startswith("win"):
+        return "Rootwarden uses Windows Credential Manager: sign in to Windows with your own account."
+    return ("Install and unlock a Secret Service keyring — gnome-keyring (`sudo apt install gnome-keyring`) or KWallet — "
+            "in a desktop session with D-Bus running. On a server without one, use `--aws-profile` instead of saved profiles.")
+
+
+def _kind(backend: Any) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def is_insecure(backend: Any) -> bool:
+    """keyrings.alt's file backends and anything that calls itself plain text."""
+    module = type(backend).__module__
+    return module.startswith("keyrings.alt") or "Plaintext" in type(backend).__name__ or module.split(".")[-1] == "file"
+
+
+def checked(backend: Any | None = None, allow_insecure: bool | None = None) -> Any:
+    """The keyring backend to use, or ``KeyringUnavailable``."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = backend if backend is not None else keyring.get_keyring()
+    if allow_insecure is None:
+        allow_insecure = os.environ.get(INSECURE_OPT_IN) == "1"
+    if isinstance(backend, (fail.Keyring, null.Keyring)) or (isinstance(backend, chainer.ChainerBackend) and not backend.backends):
+        raise KeyringUnavailable(f"No usable OS keyring was found, so secrets cannot be stored safely. {os_fix()}")
+    if is_insecure(backend) and not allow_insecure:
+        raise KeyringUnavailable(
+            f"The keyring backend {_kind(backend)} stores secrets in a file, not a protected keyring; Rootwarden refuses it. "
+            f"{os_fix()} (To accept it anyway, set {INSECURE_OPT_IN}=1.)")
+    return backend
+
+
+def translate(error: Exception) -> KeyringUnavailable:
+    """A keyring library error as a refusal a user can act on (locked, no D-Bus, init failure)."""
+    from keyring import errors
+
+    if isinstance(error, errors.KeyringLocked):
+        return KeyringUnavailable(f"The keyring is locked. Unlock it (log in to the desktop session or open your keyring app) and retry. {os_fix()}")
+    if isinstance(error, errors.InitError):
+        return KeyringUnavailable(f"The keyring could not start ({type(error).__name__}). {os_fix()}")
+    return KeyringUnavailable(f"The keyring refused the request ({type(error).__name__}). {os_fix()}")

@@ -1,0 +1,152 @@
+"""The profile store: contract of the test backend, store behaviour on the in-memory and the real
+Secret Service keyrings, every refusal, and corrupt entries."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import InitError, KeyringLocked
+from keyring.testing.backend import BackendBasicTests
+
+from app.errors import InvalidInput
+from app.keyring_access import SERVICE, KeyringUnavailable
+from app.profiles import Profile, ProfileProblem, ProfileStore
+from tests.memory_keyring import MemoryKeyring
+
+SECRET = "SENTINELsecret/" + "x" * 25  # 40 characters
+KEYED = Profile("prod-account", "123456789012", "eu-west-1", access_key_id="AKIAIOSFODNN7EXAMPLE", notes="main account")
+SHARED = Profile("sso-prod", "123456789012", "us-east-1", aws_profile="prod-admin")
+
+
+class TestMemoryKeyringContract(BackendBasicTests):
+    def init_keyring(self):
+        return MemoryKeyring()
+
+
+@pytest.fixture(params=["memory", "secret-service"])
+def store(request):
+    if request.param == "memory":
+        backend = MemoryKeyring()
+    else:
+        backend = request.getfixturevalue("secret_service_keyring")
+        for name in ProfileStore(backend).names():  # a clean slate in the shared test keyring
+            ProfileStore(backend).remove(name)
+    return ProfileStore(backend)
+
+
+def test_add_get_list_remove(store):
+    store.add(KEYED, SECRET)
+    store.add(SHARED)
+    assert store.names() == ["prod-account", "sso-prod"]
+    assert store.get("prod-account") == KEYED and store.secret("prod-account") == (SECRET, None)
+    assert store.get("sso-prod").source == "AWS profile prod-admin"
+    assert [e.profile for e in store.list()] == [KEYED, SHARED]
+    store.remove("prod-account")
+    assert store.names() == ["sso-prod"]
+    with pytest.raises(ProfileProblem):
+        store.secret("prod-account")
+
+
+def test_entries_are_small_and_the_secret_is_apart(store):
+    store.add(KEYED.__class__(**{**KEYED.__dict__, "notes": "n" * 500}), SECRET)
+    fields = store.backend.get_password(SERVICE, "profiles/prod-account")
+    assert len(fields) < 1000 and SECRET not in fields
+    assert SECRET not in store.backend.get_password(SERVICE, "profiles/index")
+
+
+def test_temporary_keys_need_and_keep_a_session_token(store):
+    temp = Profile("temp", "123456789012", "us-east-1", access_key_id="ASIAIOSFODNN7EXAMPLE")
+    with pytest.raises(InvalidInput, match="Session token"):
+        store.add(temp, SECRET)
+    store.add(temp, SECRET, "token-value")
+    assert store.secret("temp") == (SECRET, "token-value")
+
+
+@pytest.mark.parametrize("profile, secret, field", [
+    (Profile("bad name", "123456789012", "us-east-1", aws_profile="p"), None, "Name"),
+    (Profile("x" * 65, "123456789012", "us-east-1", aws_profile="p"), None, "Name"),
+    (Profile("ok", "12345", "us-east-1", aws_profile="p"), None, "Account ID"),
+    (Profile("ok", "123456789012", "mars-north-1", aws_profile="p"), None, "Region"),
+    (Profile("ok", "123456789012", "us-east-1", access_key_id="AKIA123"), SECRET, "Access key ID"),
+    (Profile("ok", "123456789012", "us-east-1", access_key_id="AKIAIOSFODNN7EXAMPLE"), "short", "Secret access key"),
+    (Profile("ok", "123456789012", "us-east-1"), None, "Credentials"),
+    (Profile("ok", "123456789012", "us-east-1", aws_profile="p", notes="n" * 501), None, "Notes"),
+])
+def test_validation_before_storing(profile, secret, field):
+    backend = MemoryKeyring()
+    with pytest.raises(InvalidInput) as error:
+        ProfileStore(backend).add(profile, secret)
+    assert error.value.field == field and backend.entries == {}
+
+
+def test_a_corrupt_entry_spoils_only_its_profile(store):
+    store.add(KEYED, SECRET)
+    store.add(SHARED)
+    store.backend.set_password(SERVICE, "profiles/sso-prod", "{not json")
+    listed = {e.name: e for e in store.list()}
+    assert listed["prod-account"].profile == KEYED
+    assert listed["sso-prod"].profile is None and "damaged" in listed["sso-prod"].problem
+
+
+def test_a_half_written_keyed_profile_is_unusable_not_fatal(store):
+    store.add(KEYED, SECRET)
+    store.backend.delete_password(SERVICE, "profiles/prod-account/secret")
+    (entry,) = store.list()
+    assert entry.profile is None and "incomplete" in entry.problem
+
+
+def test_damaged_index_is_explained(store):
+    store.backend.set_password(SERVICE, "profiles/index", json.dumps({"not": "a list"}))
+    with pytest.raises(ProfileProblem, match="damaged"):
+        store.names()
+    store.backend.delete_password(SERVICE, "profiles/index")
+
+
+# -- refusals -------------------------------------------------------------------------------
+def test_fail_and_null_backends_are_refused():
+    from keyring.backends import fail, null
+
+    for backend in (fail.Keyring(), null.Keyring()):
+        with pytest.raises(KeyringUnavailable, match="No usable OS keyring") as error:
+            ProfileStore(backend)
+        assert "gnome-keyring" in str(error.value) or "Keychain" in str(error.value) or "Credential Manager" in str(error.value)
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Stands for keyrings.alt's plain-text file backend."""
+
+
+def test_plaintext_backends_need_an_explicit_opt_in(monkeypatch):
+    monkeypatch.delenv("ROOTWARDEN_ALLOW_INSECURE_KEYRING", raising=False)
+    with pytest.raises(KeyringUnavailable, match="stores secrets in a file"):
+        ProfileStore(PlaintextKeyring())
+    assert ProfileStore(PlaintextKeyring(), allow_insecure=True)
+    monkeypatch.setenv("ROOTWARDEN_ALLOW_INSECURE_KEYRING", "1")
+    assert ProfileStore(PlaintextKeyring())
+
+
+class Raising(KeyringBackend):
+    priority = 1
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def get_password(self, service, username):
+        raise self.error
+
+    def set_password(self, service, username, password):
+        raise self.error
+
+    def delete_password(self, service, username):
+        raise self.error
+
+
+@pytest.mark.parametrize("error, words", [(KeyringLocked("locked"), "locked"), (InitError("no dbus"), "could not start")])
+def test_locked_or_broken_keyring_is_explained(error, words):
+    store = ProfileStore(Raising(error))
+    with pytest.raises(KeyringUnavailable, match=words):
+        store.add(SHARED)
+    with pytest.raises(KeyringUnavailable):
+        store.list()
