@@ -37,6 +37,28 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     verify.add_argument("--recent-use-days", type=int, default=30, metavar="N",
                         help="root use within N days fails root.recent-use (default: 30)")
+    verify.add_argument("--sign", action="store_true", help="save a signed completion record (key in the OS keyring)")
+    verify.add_argument("--out", metavar="FILE", help="with --sign: also write the record to FILE (never overwritten)")
+    verify.add_argument("--operator", default="", help="with --sign: the operator's name for the record")
+
+    record = commands.add_parser("record", help="verify or show a signed completion record")
+    record_actions = record.add_subparsers(dest="record_command", metavar="ACTION", required=True)
+    record_verify = record_actions.add_parser("verify", help="check a record's signature (exit 0 valid, 1 not)")
+    record_verify.add_argument("file")
+    record_verify.add_argument("--public-key", metavar="PEM", help="the signer's public key (default: this machine's key)")
+    record_show = record_actions.add_parser("show", help="print a verified record's findings as the checklist")
+    record_show.add_argument("file")
+    record_show.add_argument("--public-key", metavar="PEM", help="the signer's public key (default: this machine's key)")
+
+    report = commands.add_parser("report", help="render a record as a printable PDF report")
+    report.add_argument("file")
+    report.add_argument("-o", "--output", required=True, metavar="PDF")
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    report.add_argument("--public-key", metavar="PEM", help="the signer's public key (default: this machine's key)")
+
+    key = commands.add_parser("key", help="the record-signing key")
+    key_actions = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    key_actions.add_parser("export", help="print the public key (PEM) and its fingerprint")
 
     profile = commands.add_parser("profile", help="saved connection profiles (in the OS keyring)")
     actions = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
@@ -61,9 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] | None = None) -> int:
-    """Run a command; with none, ``open_wizard(demo)`` (the ``ui`` launcher passes it in, so
-    this domain module never imports the UI)."""
+def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] | None = None,
+         render_report: Callable[..., object] | None = None) -> int:
+    """Run a command; with none, ``open_wizard(demo)``. The ``ui`` launcher passes in the two
+    things that need Qt (the wizard and the PDF renderer), so this module never imports the UI."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -71,6 +94,10 @@ def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] |
             from app.cli_verify import verify
 
             return verify(args)
+        if args.command in ("record", "key", "report"):
+            from app.cli_record import record_command
+
+            return record_command(args, render_report)
         if args.command == "profile":
             from app.cli_profile import profile_command
 

@@ -5,10 +5,11 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.aws.context import AwsContext
-from app.errors import InvalidInput, WrongAccount
+from app.errors import InvalidInput, RootwardenError, WrongAccount
 from app.model import Finding, rfc3339
 
 SCHEMA = "rootwarden/verify-v1"
@@ -36,6 +37,9 @@ def verify(args: argparse.Namespace) -> int:
 
     if args.recent_use_days < 1:
         raise InvalidInput("--recent-use-days", "must be at least 1")
+    if args.out and not args.sign:
+        raise InvalidInput("--out", "only makes sense with --sign")
+    signing = _signing_key(args)  # before any AWS call: no keyring, no signing, nothing done
     aws, pinned = connect(args)
     started = utc_now()
     with AccountSnapshot(aws) as snapshot:
@@ -57,11 +61,64 @@ def verify(args: argparse.Namespace) -> int:
         "started_at": rfc3339(started),
         "finished_at": rfc3339(finished),
     }
+    drift, previous, note = _drift(context["account_id"], findings, signing, args.demo)
+    saved = None
+    if args.sign:
+        from app.record.completion import make_predicate
+        from app.record.history import sign_and_save
+
+        predicate = make_predicate(mode="re-verify", account_id=context["account_id"], account_alias=alias, caller_arn=caller,
+                                   operator=args.operator, notes="rootwarden verify --sign", started_at=context["started_at"],
+                                   finished_at=context["finished_at"], findings=[f.as_dict() for f in findings], audit_log=[],
+                                   skipped=[], previous_record=previous)
+        saved = sign_and_save(predicate, signing, also_to=Path(args.out) if args.out else None)
     if args.format == "json":
-        print(json.dumps(as_json(context, findings), indent=2, default=str))
+        document = as_json(context, findings)
+        document["drift"] = [vars(d) for d in drift]
+        if saved:
+            document["record"] = {"path": str(saved.path), "id": saved.record_id, "keyid": saved.keyid}
+        print(json.dumps(document, indent=2, default=str))
     else:
         sys.stdout.write(as_text(context, findings, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+        if note:
+            print(note)
+        if drift:
+            print(f"Changed since the last record ({drift[0].since}):")
+            for change in drift:
+                print(f"  {change.describe()}")
+        if saved:
+            print(f"Signed record saved: {saved.path}" + (f" and {args.out}" if args.out else "") + f" (id {saved.record_id[:16]}…)")
     return exit_code(findings)
+
+
+def _signing_key(args: argparse.Namespace) -> Any:
+    """The local signing key when --sign asks for it (the keyring must work), else None."""
+    if not args.sign:
+        return None
+    from app.record.signing_key import SigningKey
+
+    key = SigningKey()
+    key.private_key()  # created on first use; a keyring problem stops here, before any AWS call
+    return key
+
+
+def _drift(account_id: str, findings: list[Finding], signing: Any, practice: bool) -> tuple[list, str | None, str | None]:
+    """Changes since the account's latest verifiable record; never fatal (drift is a courtesy)."""
+    if practice:
+        return [], None, None
+    try:
+        from app.record import history
+        from app.record.signing_key import SigningKey
+
+        key = (signing or SigningKey()).public_key(create=False)
+        if key is None:
+            return [], None, None
+        previous, warning = history.latest(account_id, key)
+        if previous is None:
+            return [], None, warning
+        return history.compare(previous, account_id, [f.as_dict() for f in findings]), previous.record_id, warning
+    except RootwardenError as error:
+        return [], None, f"Not compared with earlier records: {error}"
 
 
 def _alias(snapshot: Any) -> str | None:

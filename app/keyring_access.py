@@ -26,7 +26,7 @@ def os_fix() -> str:
     if sys.platform.startswith("win"):
         return "Rootwarden uses Windows Credential Manager: sign in to Windows with your own account."
     return ("Install and unlock a Secret Service keyring — gnome-keyring (`sudo apt install gnome-keyring`) or KWallet — "
-            "in a desktop session with D-Bus running. On a server without one, use `--aws-profile` instead of saved profiles.")
+            "in a desktop session with D-Bus running.")
 
 
 def _kind(backend: Any) -> str:
@@ -39,8 +39,8 @@ def is_insecure(backend: Any) -> bool:
     return module.startswith("keyrings.alt") or "Plaintext" in type(backend).__name__ or module.split(".")[-1] == "file"
 
 
-def checked(backend: Any | None = None, allow_insecure: bool | None = None) -> Any:
-    """The keyring backend to use, or ``KeyringUnavailable``."""
+def checked(backend: Any | None = None, allow_insecure: bool | None = None, consequence: str = "") -> Any:
+    """The keyring backend to use, or ``KeyringUnavailable`` (``consequence`` says what that means here)."""
     import keyring
     from keyring.backends import chainer, fail, null
 
@@ -48,11 +48,11 @@ def checked(backend: Any | None = None, allow_insecure: bool | None = None) -> A
     if allow_insecure is None:
         allow_insecure = os.environ.get(INSECURE_OPT_IN) == "1"
     if isinstance(backend, (fail.Keyring, null.Keyring)) or (isinstance(backend, chainer.ChainerBackend) and not backend.backends):
-        raise KeyringUnavailable(f"No usable OS keyring was found, so secrets cannot be stored safely. {os_fix()}")
+        raise KeyringUnavailable(f"No usable OS keyring was found, so secrets cannot be stored safely. {os_fix()} {consequence}".strip())
     if is_insecure(backend) and not allow_insecure:
         raise KeyringUnavailable(
             f"The keyring backend {_kind(backend)} stores secrets in a file, not a protected keyring; Rootwarden refuses it. "
-            f"{os_fix()} (To accept it anyway, set {INSECURE_OPT_IN}=1.)")
+            f"{os_fix()} (To accept it anyway, set {INSECURE_OPT_IN}=1.) {consequence}".strip())
     return backend
 
 

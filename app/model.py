@@ -142,3 +142,21 @@ def rfc3339(moment: datetime) -> str:
     from datetime import timezone
 
     return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    """A finding read back from a record or JSON output (text data rebuilt from the dict)."""
+    remediation = data.get("remediation", {})
+    refs = data.get("references", {})
+    info = CheckInfo(
+        id=data["id"], step=Step(int(data["step"])), title=data.get("title", data["id"]),
+        severity=Severity(data.get("severity", "medium")), rationale=remediation.get("text", ""),
+        console_steps=tuple(remediation.get("console_steps", ())), console_url=remediation.get("console_url", ""),
+        references=References(tuple(refs.get("cis", ())), tuple(refs.get("security_hub", ())), tuple(refs.get("docs", ()))),
+        fixable=bool(remediation.get("rootwarden_can_fix")),
+    )
+    from datetime import datetime
+
+    checked = data.get("checked_at")
+    when = datetime.fromisoformat(checked.replace("Z", "+00:00")) if checked else datetime.fromtimestamp(0)
+    return Finding(info, Status(data["status"]), data.get("summary", ""), data.get("evidence", {}), when)

@@ -90,7 +90,7 @@ class ProfileStore:
     """Profiles in one keyring backend (passed in; the OS default when None)."""
 
     def __init__(self, backend: Any | None = None, allow_insecure: bool | None = None) -> None:
-        self.backend = checked(backend, allow_insecure)
+        self.backend = checked(backend, allow_insecure, "Saved profiles are unavailable; `--aws-profile` and the AWS credential chain still work.")
 
     # -- raw entries, errors translated ------------------------------------------------------
     def _get(self, key: str) -> str | None:

@@ -58,25 +58,20 @@ class WizardSession:
     def findings_in_order(self) -> list[Finding]:
         return [self.findings[c.id] for c in REGISTRY if c.id in self.findings]
 
-    def summary_document(self) -> dict[str, Any]:
-        """The session as JSON-ready data (the signed record wraps this later). No secrets."""
-        from app import __version__
+    def predicate(self, previous_record: str | None = None) -> dict[str, Any]:
+        """The record's predicate for this session (no secrets: key IDs in the audit log are masked)."""
         from app.model import rfc3339
+        from app.record.completion import make_predicate
 
         ident = self.identity
-        return {
-            "schema": "rootwarden/session-v1",
-            "tool_version": __version__,
-            "mode": self.flow.mode.value if self.flow.mode else None,
-            "practice": self.flow.practice,
-            "account_id": ident.account_id if ident else None,
-            "account_alias": ident.alias if ident else None,
-            "caller_arn": ident.caller_arn if ident else None,
-            "operator": self.operator,
-            "notes": self.notes,
-            "started_at": rfc3339(self.started_at),
-            "finished_at": rfc3339(datetime.now(timezone.utc)),
-            "findings": [f.as_dict() for f in self.findings_in_order()],
-            "audit_log": [e.as_dict() for e in self.audit.entries()],
-            "skipped": [{"step": int(step), "title": step.title, "reason": reason} for step, reason in sorted(self.skipped.items())],
-        }
+        return make_predicate(
+            mode=self.flow.mode.value if self.flow.mode else "setup",
+            account_id=ident.account_id, account_alias=ident.alias, caller_arn=ident.caller_arn,
+            operator=self.operator, notes=self.notes,
+            started_at=rfc3339(self.started_at), finished_at=rfc3339(datetime.now(timezone.utc)),
+            findings=[f.as_dict() for f in self.findings_in_order()],
+            audit_log=[e.as_dict() for e in self.audit.entries()],
+            skipped=[{"step": int(step), "title": step.title, "reason": reason} for step, reason in sorted(self.skipped.items())],
+            previous_record=previous_record,
+            pending_changes=[f.plan()[0].describe() for f in self.deferred],
+        )

@@ -22,16 +22,31 @@ def account_dir(account_id: str, base: Path | None = None) -> Path:
 
 
 def save_new(folder: Path, stem: str, document: dict[str, Any], suffix: str = ".json") -> Path:
-    """Write ``document`` to a new file in ``folder`` (exclusive create: never overwrites)."""
-    moment = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    """Write ``document`` as JSON to a new file in ``folder`` (never overwrites)."""
+    return save_new_bytes(folder, stem, (json.dumps(document, indent=2, default=str) + "\n").encode("utf-8"), suffix)
+
+
+def save_new_bytes(folder: Path, stem: str, data: bytes, suffix: str = ".json") -> Path:
+    """Write ``data`` to a new, timestamped file in ``folder`` (exclusive create: never overwrites)."""
+    # Microseconds keep names unique and in time order (names sort as the records were made).
+    moment = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     for attempt in range(100):
         path = folder / f"{moment}-{stem}{'' if attempt == 0 else f'-{attempt}'}{suffix}"
         try:
-            with open(path, "x", encoding="utf-8") as handle:
-                json.dump(document, handle, indent=2, default=str)
-                handle.write("\n")
+            with open(path, "xb") as handle:
+                handle.write(data)
             os.chmod(path, 0o600)
             return path
         except FileExistsError:
             continue
     raise OSError(f"could not create a new file in {folder}")
+
+
+def write_exclusive(path: Path, data: bytes) -> Path:
+    """Write a file the user named, refusing to replace an existing one."""
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise OSError(f"{path} already exists; choose another name (records are never overwritten)") from None
+    return path

@@ -74,7 +74,7 @@ def run_cli(endpoint: str, keys: tuple[str, str] | None, *args: str, command: st
     if keys:
         env.update(AWS_ACCESS_KEY_ID=keys[0], AWS_SECRET_ACCESS_KEY=keys[1])
     env.update(extra_env or {})
-    return subprocess.run([sys.executable, "-m", "app.cli", command, *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.launch", command, *args], env=env, capture_output=True, text=True,
                           timeout=120, input=stdin)
 
 

@@ -20,8 +20,18 @@ def open_wizard(demo: bool) -> int:
     return run_wizard(demo=demo)
 
 
+def render_report(record, output, paper):  # type: ignore[no-untyped-def]
+    try:
+        from ui.report_pdf import render_report as render
+    except ImportError as error:
+        from app.errors import RootwardenError
+
+        raise RootwardenError(f"The PDF report needs the 'gui' extra ({error.name} is missing): pip install 'rootwarden[gui]'.") from None
+    return render(record, output, paper)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, open_wizard=open_wizard)
+    return cli.main(argv, open_wizard=open_wizard, render_report=render_report)
 
 
 if __name__ == "__main__":

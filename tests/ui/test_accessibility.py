@@ -41,6 +41,7 @@ def test_dark_palette_and_200_percent_scaling_render(tmp_path):
     """Renders the Welcome and Step 5 pages in a separate process per setting; the images must
     come out at the expected size. Look at them in tests/screenshots/."""
     script = Path(__file__).with_name("render_pages.py")
+    SCREENSHOTS.mkdir(exist_ok=True)
     for name, env in (("dark", {"ROOTWARDEN_TEST_DARK": "1"}), ("scale200", {"QT_SCALE_FACTOR": "2"})):
         out = SCREENSHOTS / f"40-{name}"
         result = subprocess.run([sys.executable, str(script), str(out)], env={**os.environ, **env, "XDG_DATA_HOME": str(tmp_path)},

@@ -1,0 +1,72 @@
+"""``rootwarden record verify|show``, ``rootwarden key export`` and ``rootwarden report``.
+
+``record verify`` exits 0 with a one-line summary when the record is valid, 1 with the reason
+otherwise (bad signature, unknown key, not DSSE, not in-toto, payload type mismatch, unreadable).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from app.errors import RootwardenError
+from app.record.completion import VerifiedRecord, read, verify_bytes
+from app.record.dsse import BadRecord
+
+EXIT_INVALID = 1
+
+
+def public_key(pem_path: str | None) -> Any:
+    from app.record.signing_key import SigningKey, load_public_pem
+
+    if pem_path:
+        try:
+            return load_public_pem(Path(pem_path).read_bytes())
+        except OSError as error:
+            raise BadRecord(f"unreadable public key {pem_path}: {error.strerror or error}") from None
+    key = SigningKey().public_key(create=False)
+    if key is None:
+        raise BadRecord("unknown key: this machine has no record-signing key; pass --public-key PEM from the signer")
+    return key
+
+
+def verified(file: str, pem_path: str | None) -> VerifiedRecord:
+    return verify_bytes(read(Path(file)), public_key(pem_path))
+
+
+def record_command(args: argparse.Namespace, render_report: Callable[..., object] | None) -> int:
+    if args.command == "key":
+        from app.record.signing_key import SigningKey
+
+        key = SigningKey()
+        sys.stdout.write(key.public_pem())
+        print(f"Fingerprint (keyid, sha256 of the SubjectPublicKeyInfo DER): {key.fingerprint()}")
+        return 0
+    try:
+        record = verified(args.file, args.public_key)
+    except BadRecord as reason:
+        print(f"rootwarden: record NOT valid: {reason}", file=sys.stderr)
+        return EXIT_INVALID
+    p = record.predicate
+    if args.command == "report":
+        if render_report is None:
+            raise RootwardenError("The PDF report needs the 'gui' extra (Qt): pip install 'rootwarden[gui]'.")
+        output = Path(args.output)
+        render_report(record, output, args.paper)
+        print(f"Wrote {output} ({args.paper.upper()}) for the record of account {record.account_id}.")
+        return 0
+    if args.record_command == "verify":
+        print(f"Valid record {record.record_id[:16]}… for account {p['account_id']} ({p.get('mode')}, finished {p.get('finished_at')}), "
+              f"signed by key {record.keyid[:16]}…, {len(p.get('findings', []))} checks.")
+        return 0
+    from app.checklist_text import render
+    from app.model import finding_from_dict
+
+    findings = [finding_from_dict(f) for f in p.get("findings", [])]
+    alias = f" ({p['account_alias']})" if p.get("account_alias") else ""
+    header = [f"Rootwarden record — AWS account {p['account_id']}{alias}",
+              f"{p.get('mode')} by {p.get('operator') or 'unknown operator'}, finished {p.get('finished_at')}; "
+              f"verified, signed by key {record.keyid[:16]}…"]
+    sys.stdout.write(render(findings, header))
+    return 0

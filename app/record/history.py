@@ -1,0 +1,74 @@
+"""Where records are kept, the latest one per account, and what drifted since then."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from app import storage
+from app.errors import RootwardenError
+from app.record.completion import VerifiedRecord, read, verify_bytes
+from app.record.dsse import BadRecord
+
+SUFFIX = ".dsse.json"
+
+
+def save(account_id: str, envelope: bytes, base: Path | None = None) -> Path:
+    return storage.save_new_bytes(storage.account_dir(account_id, base), "record", envelope, SUFFIX)
+
+
+def records(account_id: str, base: Path | None = None) -> list[Path]:
+    return sorted(storage.account_dir(account_id, base).glob(f"*{SUFFIX}"))
+
+
+def latest(account_id: str, public_key: Any, base: Path | None = None) -> tuple[VerifiedRecord | None, str | None]:
+    """The newest record for the account that verifies, and a warning if a newer one did not."""
+    warning = None
+    for path in reversed(records(account_id, base)):
+        try:
+            return verify_bytes(read(path), public_key), warning
+        except BadRecord as error:
+            warning = warning or f"The newest record {path.name} does not verify ({error}); compared with an older one."
+    return None, warning
+
+
+@dataclass(frozen=True)
+class Drift:
+    check_id: str
+    before: str
+    after: str
+    since: str  # the previous record's date: the change happened after it
+
+    def describe(self) -> str:
+        return f"{self.check_id} {self.before} → {self.after} since {self.since}"
+
+
+def compare(previous: VerifiedRecord, account_id: str, findings: Iterable[dict[str, Any]]) -> list[Drift]:
+    if previous.account_id != account_id:
+        raise RootwardenError(f"The previous record is for account {previous.account_id}, not {account_id}; "
+                              "drift is only shown against a record of the same account.")
+    before = {f["id"]: f["status"] for f in previous.predicate.get("findings", [])}
+    since = str(previous.predicate.get("finished_at", ""))[:10]
+    return [Drift(f["id"], before[f["id"]], f["status"], since)
+            for f in findings if f["id"] in before and before[f["id"]] != f["status"]]
+
+
+@dataclass(frozen=True)
+class SavedRecord:
+    path: Path
+    record_id: str
+    keyid: str
+
+
+def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None = None, also_to: Path | None = None) -> SavedRecord:
+    """Sign the statement with the local key, keep it in the account's folder (and at ``also_to``)."""
+    from app.record.completion import build_statement, record_id, sign
+
+    private = signing_key.private_key()
+    envelope = sign(build_statement(predicate), private)
+    if also_to is not None:
+        storage.write_exclusive(also_to, envelope)
+    path = save(predicate["account_id"], envelope, base)
+    from app.record.dsse import keyid
+
+    return SavedRecord(path, record_id(envelope), keyid(private.public_key()))
