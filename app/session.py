@@ -32,6 +32,8 @@ class WizardSession:
     operator: str = ""
     notes: str = ""
     saved_path: Path | None = None
+    signed_record: Any = None  # app.record.history.SavedRecord once signed
+    unsigned_reason: str | None = None  # why the record could not be signed (keyring), if so
     keyring_backend: Any = None  # None: the OS keyring; tests pass their own
 
     @property

@@ -47,7 +47,9 @@ def practice_wizard(qtbot, data_home):
     from app.session import WizardSession
     from ui.wizard import RootwardenWizard
 
-    session = WizardSession(flow=FlowState(practice=True))
+    from tests.memory_keyring import MemoryKeyring
+
+    session = WizardSession(flow=FlowState(practice=True), keyring_backend=MemoryKeyring())
     wizard = RootwardenWizard(session)
     qtbot.addWidget(wizard)
     wizard.show()

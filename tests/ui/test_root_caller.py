@@ -24,7 +24,9 @@ def root_wizard(qtbot, account, monkeypatch, data_home):
     account.add_root_key(key_id=OTHER, active=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", IN_USE)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "r" * 40)
-    session = WizardSession(flow=FlowState(Mode.SETUP))
+    from tests.memory_keyring import MemoryKeyring
+
+    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
     wizard = RootwardenWizard(session)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -59,10 +61,19 @@ def test_root_deletes_its_keys_in_use_last(qtbot, root_wizard, account, confirma
     assert "After saving: Delete root access key" in review.state.text()
     review.operator.setText("Root Operator")
     wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.DONE, timeout=TIMEOUT)
     done = wizard.currentPage()
     qtbot.waitUntil(lambda: "has been deleted" in done.deferred.text(), timeout=TIMEOUT)
     assert account.root.access_keys == []
     assert shown_errors == []
-    saved = json.loads(session.saved_path.read_text())
+    saved = _predicate(session)
     assert [e["action"] for e in saved["audit_log"]] == ["iam:UpdateAccessKey", "iam:DeleteAccessKey"]
+    assert "the one this session used" in saved["pending_changes"][0]
     assert IN_USE not in session.saved_path.read_text() and OTHER not in session.saved_path.read_text()  # masked
+
+
+def _predicate(session) -> dict:
+    from app.record.completion import read, verify_bytes
+    from app.record.signing_key import SigningKey
+
+    return verify_bytes(read(session.saved_path), SigningKey(session.keyring_backend).public_key()).predicate

@@ -2,8 +2,6 @@
 Saves a screenshot of every page under tests/screenshots/."""
 from __future__ import annotations
 
-import json
-
 from app.flow import PageId
 from app.model import Status, Step
 from tests.ui.conftest import screenshot
@@ -22,7 +20,7 @@ def go_next(qtbot, wizard):
     wizard.next()
 
 
-def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmations, shown_errors):
+def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmations, shown_errors, tmp_path, monkeypatch):
     wizard, session = practice_wizard, practice_wizard.session
     screenshot(wizard, "01-welcome")
     wizard.currentPage().harden.click()
@@ -109,15 +107,30 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     assert page.audit.rowCount() == 3 + 5
     screenshot(wizard, "11-review")
     wizard.next()
-
-    assert wizard.currentId() == PageId.DONE
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.DONE, timeout=TIMEOUT)
+    done = wizard.currentPage()
+    qtbot.waitUntil(lambda: done.export_pdf.isEnabled(), timeout=TIMEOUT)
     screenshot(wizard, "12-done")
     assert shown_errors == []
-    saved = json.loads(session.saved_path.read_text())
+
+    # The record verifies, and holds the whole session.
+    from app.record.completion import read, verify_bytes
+    from app.record.signing_key import SigningKey
+
+    record = verify_bytes(read(session.saved_path), SigningKey(session.keyring_backend).public_key())
+    saved = record.predicate
     statuses = {f["id"]: f["status"] for f in saved["findings"]}
     assert all(status in ("pass", "warn", "not_applicable") for status in statuses.values()), statuses
     assert saved["operator"] == "Dana Admin" and saved["mode"] == "setup" and len(saved["audit_log"]) == 8
-    assert session.saved_path.parent.name == "123456789012"
+    assert session.saved_path.parent.name == "123456789012" and record.keyid in done.path.text()
+
+    # Export PDF from the Done page.
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "report.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    done.export_pdf.click()
+    assert target.stat().st_size > 10_000 and "exported" in done.deferred.text()
 
 
 def test_reverify_shows_every_check_grouped(qtbot, practice_wizard, shown_errors):

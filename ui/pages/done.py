@@ -1,19 +1,34 @@
-"""Done: the record is saved; the last deferred change (the root key in use) runs now."""
+"""Done: the signed record, its key fingerprint, the PDF report (export, print, preview), and the
+last deferred change (the root key this session used), which runs now."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
 
 from app.checklist_text import tally
 from app.session import WizardSession
+from ui import errors
 from ui.tasks import change_pool, run_task
+
+ADVICE = (
+    "<b>What next</b><ul>"
+    "<li>Keep the root password and MFA devices somewhere safe, and the spare device apart from the first.</li>"
+    "<li>Give auditors the record, the PDF and your public key (<code>rootwarden key export</code>); they can verify "
+    "the record with OpenSSL and jq alone.</li>"
+    "<li>Re-verify every few months, or from a scheduled job: <code>rootwarden verify --profile NAME</code> "
+    "exits non-zero when something regressed.</li>"
+    "<li>Confirm any pending alert subscription from the e-mail AWS sent.</li></ul>")
 
 
 class DonePage(QWizardPage):
     def __init__(self, session: WizardSession) -> None:
         super().__init__()
         self.session = session
+        self.record_view = None  # the saved record, verified, for the report
+        self.printer = None  # kept alive while a print or preview dialog uses it
         self.setTitle("Done")
         self.setFinalPage(True)
         layout = QVBoxLayout(self)
@@ -23,21 +38,27 @@ class DonePage(QWizardPage):
         layout.addWidget(self.summary)
         self.path = QLabel()
         self.path.setWordWrap(True)
-        self.path.setAccessibleName("Record location")
+        self.path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.path.setAccessibleName("Record location and signature")
         layout.addWidget(self.path)
+        row = QHBoxLayout()
+        self.export_pdf = QPushButton("Export &PDF…")
+        self.print_button = QPushButton("P&rint…")
+        self.preview_button = QPushButton("Pre&view…")
         self.open_folder = QPushButton("Open &folder")
-        self.open_folder.setAccessibleName("Open the folder with the record")
-        self.open_folder.clicked.connect(self._open_folder)
-        layout.addWidget(self.open_folder, 0, Qt.AlignmentFlag.AlignLeft)
+        for button, name, slot in ((self.export_pdf, "Export the report as PDF", self.export),
+                                   (self.print_button, "Print the report", self.print_report),
+                                   (self.preview_button, "Preview the printed report", self.preview),
+                                   (self.open_folder, "Open the folder with the record", self._open_folder)):
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.deferred = QLabel()
         self.deferred.setWordWrap(True)
         layout.addWidget(self.deferred)
-        advice = QLabel(
-            "<b>What next</b><ul>"
-            "<li>Keep the root password and MFA devices somewhere safe, and the spare device apart from the first.</li>"
-            "<li>Re-verify every few months, or from a scheduled job: <code>rootwarden verify --aws-profile NAME</code> "
-            "exits non-zero when something regressed.</li>"
-            "<li>Confirm any pending alert subscription from the e-mail AWS sent.</li></ul>")
+        advice = QLabel(ADVICE)
         advice.setWordWrap(True)
         layout.addWidget(advice)
         layout.addStretch(1)
@@ -47,10 +68,78 @@ class DonePage(QWizardPage):
         self.setSubTitle(f"AWS account {s.identity.account_id}" + (f" ({s.identity.alias})" if s.identity.alias else ""))
         self.summary.setText(f"<b>{tally(s.findings_in_order())}</b><br>Changes made: {len(s.audit.entries())}. "
                              f"Steps skipped: {len(s.skipped)}.")
-        self.path.setText(f"The record of this session is saved at:<br><code>{s.saved_path}</code>")
+        signed = s.signed_record is not None
+        for button in (self.export_pdf, self.print_button, self.preview_button):
+            button.setEnabled(False)
+        if signed:
+            self.path.setText(f"<b>Signed record saved</b> at<br><code>{s.saved_path}</code><br>Record ID (sha256): "
+                              f"<code>{s.signed_record.record_id}</code><br>Signing key fingerprint: <code>{s.signed_record.keyid}</code>")
+            self._load_record()
+        else:
+            self.path.setText(f"<b style='color:#d64541'>The record is NOT signed</b> ({s.unsigned_reason})<br>"
+                              f"An unsigned summary is at <code>{s.saved_path}</code>.")
         if s.deferred:
             self._run_deferred()
 
+    def _load_record(self) -> None:
+        from app.record.completion import read, verify_bytes
+        from app.record.signing_key import SigningKey
+
+        path, backend = self.session.saved_path, self.session.keyring_backend
+        run_task(lambda p, c: verify_bytes(read(path), SigningKey(backend).public_key(create=False)),
+                 self._record_loaded, lambda e: errors.show_error(self, e))
+
+    def _record_loaded(self, record) -> None:
+        self.record_view = record
+        for button in (self.export_pdf, self.print_button, self.preview_button):
+            button.setEnabled(True)
+
+    # -- the report -------------------------------------------------------------------------
+    def export(self) -> None:
+        default = str(Path.home() / f"rootwarden-{self.record_view.account_id}-{self.record_view.record_id[:8]}.pdf")
+        target, _ = QFileDialog.getSaveFileName(self, "Export the report as PDF", default, "PDF (*.pdf)")
+        if not target:
+            return
+        from ui.report_pdf import write_pdf
+
+        try:
+            write_pdf(self.record_view, Path(target), "letter" if _letter_locale() else "a4")
+        except OSError as error:
+            errors.show_error(self, errors.RootwardenError(f"The PDF could not be written: {error}. Choose another folder."))
+            return
+        self.exported = Path(target)
+        self.deferred.setText(f"Report exported to {target}.")
+
+    def _printer(self):
+        from PySide6.QtPrintSupport import QPrinter
+
+        from ui.report_pdf import page_layout
+
+        if self.printer is None:
+            self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            self.printer.setPageLayout(page_layout("letter" if _letter_locale() else "a4"))
+        return self.printer
+
+    def _paint(self, printer) -> None:
+        from ui.report_pdf import build_document
+
+        build_document(self.record_view, printer).print_(printer)
+
+    def print_report(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        dialog = QPrintDialog(self._printer(), self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self._paint(self._printer())
+
+    def preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        self.preview_dialog = QPrintPreviewDialog(self._printer(), self)
+        self.preview_dialog.paintRequested.connect(self._paint)
+        self.preview_dialog.open()
+
+    # -- the last change ----------------------------------------------------------------------
     def _run_deferred(self) -> None:
         fixes, aws, audit = list(self.session.deferred), self.session.aws, self.session.audit
         self.session.deferred.clear()
@@ -61,8 +150,8 @@ class DonePage(QWizardPage):
                 fix.apply(aws, audit)
 
         run_task(operation,
-                 lambda _: self.deferred.setText("The root access key this session used has been deleted. A later "
-                                                 "re-verification confirms it (this session can no longer sign requests)."),
+                 lambda _: self.deferred.setText("The root access key this session used has been deleted. The record lists it "
+                                                 "as a pending change; a later re-verification confirms it."),
                  lambda e: self.deferred.setText(f"<b>The key in use could not be deleted:</b> {e} Delete it in the console "
                                                  "(Security credentials)."),
                  pool=change_pool())
@@ -70,3 +159,9 @@ class DonePage(QWizardPage):
     def _open_folder(self) -> None:
         if self.session.saved_path:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.session.saved_path.parent)))
+
+
+def _letter_locale() -> bool:
+    from PySide6.QtCore import QLocale
+
+    return QLocale().territory() in (QLocale.Country.UnitedStates, QLocale.Country.Canada, QLocale.Country.Mexico)

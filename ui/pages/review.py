@@ -10,6 +10,7 @@ from app import storage
 from app.session import WizardSession
 from ui import errors
 from ui.check_runs import CheckRunController
+from ui.tasks import change_pool, run_task
 from ui.style import STATUS_COLOURS, STATUS_WORDS
 
 
@@ -29,10 +30,10 @@ class ReviewPage(QWizardPage):
         super().__init__()
         self.session = session
         self.saved_path = None
-        self.setTitle("Review and save the record")
+        self.setTitle("Review and sign the record")
         self.setSubTitle("The final, live status of every check, and every change made in this session.")
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Save the record")
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Sign and save the record")
         self.checks = _table(["Step", "Check", "Status", "Summary"], "Final status of every check")
         self.audit = _table(["Time (UTC)", "Change", "Result"], "Audit log of this session")
         self.skips = QLabel()
@@ -57,6 +58,7 @@ class ReviewPage(QWizardPage):
         layout.addWidget(self.state)
         self.runs = CheckRunController(session, {}, lambda e: errors.show_error(self, e))
         self.runs.finished.connect(self._fill)
+        self._saving = False
 
     def initializePage(self) -> None:
         self.state.setText("Checking every item one last time…")
@@ -95,18 +97,60 @@ class ReviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return not self.runs.busy and bool(self.operator.text().strip())
+        return not self.runs.busy and not self._saving and bool(self.operator.text().strip())
 
     def validatePage(self) -> bool:
+        """Signing runs off the UI thread: the first press starts it, success moves on."""
+        if self.session.saved_path is not None:
+            return True
+        if not self._saving:
+            self._save()
+        return False
+
+    def _save(self) -> None:
         self.session.operator = self.operator.text().strip()
         self.session.notes = self.notes.toPlainText().strip()
-        try:
-            folder = storage.account_dir(self.session.identity.account_id)
-            self.saved_path = storage.save_new(folder, "session", self.session.summary_document())
-        except OSError as error:
-            errors.show_error(self, errors.RootwardenError(f"The record could not be saved: {error.strerror or error}. "
-                                                           "Check the disk and folder permissions, then try again."))
-            return False
-        self.session.saved_path = self.saved_path
-        return True
+        predicate = self.session.predicate()  # built here, on the UI thread that owns the session
+        backend = self.session.keyring_backend
+        self._saving = True
+        self.state.setText("Signing and saving the record…")
+        self.completeChanged.emit()
+        run_task(lambda p, c: sign_or_keep_unsigned(predicate, backend), self._saved, self._save_failed, pool=change_pool())
 
+    def _saved(self, result: tuple) -> None:
+        self._saving = False
+        self.session.signed_record, self.session.saved_path, self.session.unsigned_reason = result
+        if self.session.unsigned_reason:
+            errors.show_error(self, errors.RootwardenError(
+                f"The record was NOT signed: {self.session.unsigned_reason}\n\nAn unsigned summary was saved instead, "
+                f"clearly marked as unsigned: {self.session.saved_path.name}. Fix the keyring and sign with "
+                "`rootwarden verify --sign` to get a record an auditor can verify."))
+        self.wizard().next()
+
+    def _save_failed(self, error: Exception) -> None:
+        self._saving = False
+        self.state.setText("The record was not saved.")
+        self.completeChanged.emit()
+        if isinstance(error, OSError):
+            error = errors.RootwardenError(f"The record could not be saved: {error.strerror or error}. "
+                                           "Check the disk and folder permissions, then press Save again.")
+        errors.show_error(self, error)
+
+
+def sign_or_keep_unsigned(predicate: dict, backend: object) -> tuple:
+    """(SavedRecord or None, path, reason unsigned or None). Worker thread: keyring and disk."""
+    from app.keyring_access import KeyringUnavailable
+    from app.record import history
+    from app.record.signing_key import SigningKey
+
+    try:
+        key = SigningKey(backend)
+        key.private_key()
+    except KeyringUnavailable as error:
+        document = {"signed": False, "why_unsigned": str(error), **predicate}
+        path = storage.save_new(storage.account_dir(predicate["account_id"]), "UNSIGNED-summary", document)
+        return None, path, str(error)
+    previous, _ = history.latest(predicate["account_id"], key.public_key())
+    predicate = {**predicate, "previous_record": previous.record_id if previous else None}
+    saved = history.sign_and_save(predicate, key)
+    return saved, saved.path, None
