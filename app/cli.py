@@ -126,6 +126,9 @@ def _report(error: Exception) -> int:
         raise error
     if isinstance(error, RootwardenError):
         print(f"rootwarden: {error}", file=sys.stderr)
+    elif isinstance(error, OSError):
+        print(f"rootwarden: cannot write or read a file: {error.strerror or error} ({error.filename or 'unknown file'}).",
+              file=sys.stderr)
     else:
         print(f"rootwarden: unexpected error ({type(error).__name__}). Re-run with ROOTWARDEN_DEBUG=1 and report it.", file=sys.stderr)
     return EXIT_CONNECT

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.aws.context import AwsContext
-from app.errors import InvalidInput, RootwardenError, WrongAccount
+from app.errors import InvalidInput, WrongAccount
 from app.model import Finding, rfc3339
 
 SCHEMA = "rootwarden/verify-v1"
@@ -39,6 +39,10 @@ def verify(args: argparse.Namespace) -> int:
         raise InvalidInput("--recent-use-days", "must be at least 1")
     if args.out and not args.sign:
         raise InvalidInput("--out", "only makes sense with --sign")
+    if args.out and Path(args.out).exists():
+        raise InvalidInput("--out", f"{args.out} already exists; choose another name (records are never overwritten)")
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        raise InvalidInput("--out", f"the folder of {args.out} does not exist")
     signing = _signing_key(args)  # before any AWS call: no keyring, no signing, nothing done
     aws, pinned = connect(args)
     started = utc_now()
@@ -103,22 +107,18 @@ def _signing_key(args: argparse.Namespace) -> Any:
 
 
 def _drift(account_id: str, findings: list[Finding], signing: Any, practice: bool) -> tuple[list, str | None, str | None]:
-    """Changes since the account's latest verifiable record; never fatal (drift is a courtesy)."""
+    """Changes since the account's latest record (none for the practice account)."""
     if practice:
         return [], None, None
-    try:
-        from app.record import history
-        from app.record.signing_key import SigningKey
+    from app.keyring_access import KeyringUnavailable
+    from app.record import history
+    from app.record.signing_key import SigningKey
 
-        key = (signing or SigningKey()).public_key(create=False)
-        if key is None:
-            return [], None, None
-        previous, warning = history.latest(account_id, key)
-        if previous is None:
-            return [], None, warning
-        return history.compare(previous, account_id, [f.as_dict() for f in findings]), previous.record_id, warning
-    except RootwardenError as error:
-        return [], None, f"Not compared with earlier records: {error}"
+    try:
+        key = signing or SigningKey()
+    except KeyringUnavailable:
+        return [], None, None  # no keyring: no key, so no records of ours to compare with
+    return history.drift_since_latest(account_id, [f.as_dict() for f in findings], key)
 
 
 def _alias(snapshot: Any) -> str | None:

@@ -72,3 +72,19 @@ def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None
     from app.record.dsse import keyid
 
     return SavedRecord(path, record_id(envelope), keyid(private.public_key()))
+
+
+def drift_since_latest(account_id: str, findings: list[dict[str, Any]], signing_key: Any,
+                       base: Path | None = None) -> tuple[list[Drift], str | None, str | None]:
+    """(changes since the latest verifiable record, that record's ID, a note) — never fatal:
+    no key or no record means nothing to compare."""
+    try:
+        key = signing_key.public_key(create=False)
+        if key is None:
+            return [], None, None
+        previous, note = latest(account_id, key, base)
+        if previous is None:
+            return [], None, note
+        return compare(previous, account_id, findings), previous.record_id, note
+    except RootwardenError as error:
+        return [], None, f"Not compared with earlier records: {error}"

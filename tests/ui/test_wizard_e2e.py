@@ -147,3 +147,48 @@ def test_reverify_shows_every_check_grouped(qtbot, practice_wizard, shown_errors
     go_next(qtbot, wizard)
     assert wizard.currentId() == PageId.REVIEW
     assert shown_errors == []
+
+
+def test_reverify_shows_drift_since_the_last_record(qtbot, practice_wizard, shown_errors, data_home):
+    """A record says root MFA passed; now it fails: the checklist says so, with the date."""
+    from app.record import history
+    from app.record.completion import make_predicate
+    from app.record.signing_key import SigningKey
+
+    wizard, session = practice_wizard, practice_wizard.session
+    finding = {"id": "root.mfa", "step": 2, "title": "t", "severity": "critical", "status": "pass", "summary": "s",
+               "evidence": {}, "remediation": {}, "references": {}, "checked_at": "2026-08-01T00:00:00Z"}
+    history.sign_and_save(make_predicate(mode="setup", account_id="123456789012", account_alias=None, caller_arn="x", operator="o",
+                                         notes="", started_at="2026-08-01T00:00:00Z", finished_at="2026-08-01T00:00:00Z",
+                                         findings=[finding], audit_log=[], skipped=[], previous_record=None),
+                          SigningKey(session.keyring_backend))
+    wizard.currentPage().reverify.click()
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    go_next(qtbot, wizard)
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.drift.isVisible(), timeout=TIMEOUT)
+    assert "root.mfa pass → fail since 2026-08-01" in page.drift.text()
+    screenshot(wizard, "21-checklist-drift")
+
+
+def test_no_keyring_saves_a_clearly_unsigned_summary(qtbot, practice_wizard, shown_errors):
+    from keyring.backends import fail
+
+    wizard, session = practice_wizard, practice_wizard.session
+    session.keyring_backend = fail.Keyring()
+    wizard.currentPage().reverify.click()
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    review = wizard.currentPage()
+    qtbot.waitUntil(lambda: not review.runs.busy, timeout=TIMEOUT)
+    review.operator.setText("Dana")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.DONE, timeout=TIMEOUT)
+    assert "NOT signed" in shown_errors[0][1] and "No usable OS keyring" in shown_errors[0][1]
+    assert session.signed_record is None and "UNSIGNED" in session.saved_path.name
+    import json
+
+    assert json.loads(session.saved_path.read_text())["signed"] is False
+    done = wizard.currentPage()
+    assert "NOT signed" in done.path.text() and not done.export_pdf.isEnabled()

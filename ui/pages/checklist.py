@@ -8,6 +8,7 @@ from app.model import Step
 from app.session import WizardSession
 from ui import errors
 from ui.check_runs import CheckRunController
+from ui.tasks import run_task
 from ui.widgets.check_card import CheckCard
 
 
@@ -20,6 +21,11 @@ class ChecklistPage(QWizardPage):
         self.cards: dict[str, CheckCard] = {}
         body = QWidget()
         column = QVBoxLayout(body)
+        self.drift = QLabel()
+        self.drift.setWordWrap(True)
+        self.drift.setAccessibleName("Changes since the last record")
+        self.drift.hide()
+        column.addWidget(self.drift)
         for step in Step:
             heading = QLabel(f"<h3>Step {int(step)} — {step.title}</h3>")
             column.addWidget(heading)
@@ -71,6 +77,37 @@ class ChecklistPage(QWizardPage):
         self.recheck_button.setEnabled(True)
         self.summary.setText(tally(self.session.findings_in_order()))
         self.completeChanged.emit()
+        if len(self.session.findings) == len(self.cards):
+            self._compare_with_last_record()
+
+    def _compare_with_last_record(self) -> None:
+        from app.keyring_access import KeyringUnavailable
+        from app.record import history
+        from app.record.signing_key import SigningKey
+
+        account, backend = self.session.identity.account_id, self.session.keyring_backend
+        findings = [f.as_dict() for f in self.session.findings_in_order()]
+
+        def compare(progress, cancelled):
+            try:
+                return history.drift_since_latest(account, findings, SigningKey(backend))
+            except KeyringUnavailable as error:
+                return [], None, f"Not compared with earlier records: {error}"
+
+        run_task(compare, self._show_drift)
+
+    def _show_drift(self, result: tuple) -> None:
+        drift, previous, note = result
+        lines = []
+        if drift:
+            lines.append(f"<b>Changed since the last record ({drift[0].since}):</b><ul>"
+                         + "".join(f"<li>{d.describe()}</li>" for d in drift) + "</ul>")
+        elif previous:
+            lines.append("<b>Nothing changed</b> since the last record.")
+        if note:
+            lines.append(f"<span style='color:#d08a00'>{note}</span>")
+        self.drift.setText("".join(lines))
+        self.drift.setVisible(bool(lines))
 
     def isComplete(self) -> bool:
         return not self.runs.busy and len(self.session.findings) == len(self.cards)
