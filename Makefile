@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test bench bench-ui verify-demo clean
+.PHONY: demo test bench bench-ui verify-demo package validate-desktop clean
 
 $(VENV)/.demo-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,20 @@ bench: $(VENV)/.test-installed
 
 bench-ui: $(VENV)/.test-installed
 	$(PY) benchmarks/ui_stall.py
+
+$(VENV)/.package-installed: pyproject.toml $(VENV)/.demo-installed
+	$(PY) -m pip install --quiet -e '.[gui,demo,package]'
+	touch $@
+
+# The one-folder desktop bundle in build/dist/rootwarden, then its smoke test.
+package: $(VENV)/.package-installed validate-desktop
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath build/dist --workpath build/work packaging/rootwarden.spec
+	bash packaging/smoke_test.sh build/dist/rootwarden
+
+# The .desktop and AppStream files, with Debian's validators when installed.
+validate-desktop:
+	@if command -v desktop-file-validate >/dev/null; then desktop-file-validate packaging/linux/dev.rootwarden.Rootwarden.desktop && echo "desktop file: valid"; else echo "desktop-file-validate not installed (apt install desktop-file-utils)"; fi
+	@if command -v appstreamcli >/dev/null; then appstreamcli validate --no-net packaging/linux/dev.rootwarden.Rootwarden.metainfo.xml; else echo "appstreamcli not installed (apt install appstream)"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/screenshots

@@ -8,18 +8,30 @@ from app.session import WizardSession
 
 
 def run_wizard(demo: bool = False) -> int:
+    """Open the wizard and run until it closes. ROOTWARDEN_SMOKE_SECONDS=N closes it after N
+    seconds (the packaging smoke test)."""
+    import os
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    import resources
     from ui.errors import install_excepthook
+    from ui.fonts import register_fonts
     from ui.wizard import RootwardenWizard
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Rootwarden")
-    app.setDesktopFileName("rootwarden")
+    app.setDesktopFileName("dev.rootwarden.Rootwarden")
+    app.setWindowIcon(QIcon(str(resources.path("icons", "rootwarden.svg"))))
+    register_fonts()
     install_excepthook()
     session = WizardSession(flow=FlowState(practice=demo))
     wizard = RootwardenWizard(session)
     wizard.show()
+    if os.environ.get("ROOTWARDEN_SMOKE_SECONDS"):
+        QTimer.singleShot(int(float(os.environ["ROOTWARDEN_SMOKE_SECONDS"]) * 1000), app.quit)
     code = app.exec()
     if session.practice is not None:
         session.practice.stop()
