@@ -17,11 +17,14 @@ import string
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from app.aws.context import AwsContext
 from app.errors import AwsCallFailed, InvalidInput, RootwardenError
 from app.fixes.base import MANAGED_TAG, AuditLog, Change
+
+if TYPE_CHECKING:
+    import pyotp
 
 ACTIONS = ("iam:CreateVirtualMFADevice", "iam:TagMFADevice", "iam:EnableMFADevice", "iam:ListMFADevices",
            "iam:DeleteVirtualMFADevice", "iam:CreateUser", "iam:TagUser", "iam:CreateLoginProfile", "iam:GetUser")
@@ -48,7 +51,7 @@ def normalise_code(text: str, field: str) -> str:
     return code
 
 
-def check_codes(totp: "pyotp.TOTP", first: str, second: str, now: float) -> CodeCheck:  # noqa: F821
+def check_codes(totp: "pyotp.TOTP", first: str, second: str, now: float) -> CodeCheck:
     """Both codes are valid and consecutive, near enough to now; else ``InvalidInput`` that says which and why."""
     from pyotp.utils import strings_equal
 
@@ -124,7 +127,7 @@ class VirtualMfaEnrollment:
         self._seed: bytearray | None = None
 
     # -- the seed -------------------------------------------------------------------------
-    def _totp(self) -> "pyotp.TOTP":  # noqa: F821
+    def _totp(self) -> "pyotp.TOTP":
         import pyotp
 
         if self._seed is None:

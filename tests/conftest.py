@@ -55,4 +55,4 @@ def secret_service_keyring(secret_service_env, monkeypatch):
     return backend
 
 
-from tests.cli_support import endpoint, server  # noqa: E402,F401  (moto server fixtures)
+from tests.cli_support import endpoint, server  # noqa: E402,F401  (moto server fixtures, used by name)

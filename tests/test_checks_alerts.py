@@ -1,7 +1,6 @@
 """Step 6: root-activity alerts through EventBridge or the CIS metric filter."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

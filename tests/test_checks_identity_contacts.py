@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.checks import BY_ID
 from app.model import Status
-from app.practice import moto_gaps
-from tests.support import ACCOUNT_ID
+from app.runner import run_checks
 
 
 def test_no_central_identity_fails_and_lists_console_users(account):
@@ -92,28 +92,19 @@ def test_management_account_features(account):
     assert account.check("org.root-credentials-management").status is Status.PASS
 
 
-def test_member_account_is_not_applicable(account):
+def test_member_account_is_not_applicable(account, monkeypatch):
     import boto3
 
-    _organization(account)
-    member = account.client("organizations").create_account(Email="m@example.com", AccountName="member")
-    member_id = account.client("organizations").describe_create_account_status(
-        CreateAccountRequestId=member["CreateAccountStatus"]["Id"])["CreateAccountStatus"]["AccountId"]
     from app.aws.context import AwsContext
-    from app.checks import BY_ID
-    from app.runner import run_checks
 
-    # A caller in the member account: moto routes by the key's account, so use a member-account user.
+    _organization(account)
+    orgs = account.client("organizations")
+    request = orgs.create_account(Email="m@example.com", AccountName="member")["CreateAccountStatus"]["Id"]
+    member_id = orgs.describe_create_account_status(CreateAccountRequestId=request)["CreateAccountStatus"]["AccountId"]
+    # A caller in the member account (moto takes the caller's account from MOTO_ACCOUNT_ID).
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", member_id)
     session = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="s" * 40, region_name="us-east-1")
-    from moto.core import DEFAULT_ACCOUNT_ID  # noqa: F401
-    import os
-
-    os.environ["MOTO_ACCOUNT_ID"] = member_id
-    try:
-        ctx = AwsContext(session)
-        (finding,) = run_checks(ctx, [BY_ID["org.root-credentials-management"]], sleep=lambda s: None)
-    finally:
-        del os.environ["MOTO_ACCOUNT_ID"]
+    (finding,) = run_checks(AwsContext(session), [BY_ID["org.root-credentials-management"]], sleep=lambda s: None)
     assert finding.status is Status.NOT_APPLICABLE
     assert "member account" in finding.summary
 

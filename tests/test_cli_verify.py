@@ -1,7 +1,6 @@
 """`rootwarden verify` as a user runs it: a subprocess talking HTTP to a moto server on 127.0.0.1."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -9,7 +8,6 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import boto3
 import pytest
 
 from app.practice import moto_gaps

@@ -55,7 +55,6 @@ def test_iam_action_prefixes():
 
 def test_throttled_call_becomes_unknown(account):
     """botocore retries throttling itself (standard mode); what is left over reads as unknown."""
-    from tests.support import answerer  # noqa: F401  (same hook mechanism as denial)
     from botocore.awsrequest import AWSResponse
 
     def throttle(model, **_):

@@ -14,7 +14,7 @@ from app.fixes.org_root_access import EnableCentralRootAccess
 from app.fixes.root_keys import DeleteKeyInUse, root_key_deletion
 from app.model import Status
 from app.practice import moto_gaps
-from tests.support import ACCOUNT_ID, denier
+from tests.support import ACCOUNT_ID
 
 
 def test_alerts_fix_is_idempotent_tagged_and_scoped(account):

@@ -81,8 +81,10 @@ def render_report(record: Any, output: Path, paper: str = "a4") -> Path:
     from app.errors import RootwardenError
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841  (kept alive while painting)
+    app = QGuiApplication.instance() or QGuiApplication([])
     try:
         return write_pdf(record, output, paper)
     except OSError as error:
         raise RootwardenError(f"The report could not be written: {error}.") from None
+    finally:
+        del app  # the application had to exist while painting

@@ -1,7 +1,6 @@
 """root.signing-certificates: the root user has no X.509 signing certificates."""
 from __future__ import annotations
 
-from app.checks import root_credentials as rc
 from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
 from app.model import CheckInfo, Outcome, References, Severity, Status, Step
 

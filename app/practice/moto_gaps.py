@@ -89,7 +89,6 @@ def reset() -> None:
 # -- validation -----------------------------------------------------------------------------------
 def validated(service: str, operation: str, result: dict[str, Any]) -> dict[str, Any]:
     """Raise if ``result`` does not fit botocore's output shape for the operation."""
-    import botocore.session
     from botocore.validate import ParamValidator
 
     model = _service_model(service)

@@ -1,7 +1,6 @@
 """Fixtures for the wizard under pytest-qt (offscreen)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTableWidget
 
 from app.flow import PageId
-from tests.ui.conftest import SCREENSHOTS, screenshot
+from tests.ui.conftest import SCREENSHOTS
 
 INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTableWidget)
 

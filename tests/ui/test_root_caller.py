@@ -2,14 +2,12 @@
 in use last, at Done, and says so."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from app.flow import FlowState, Mode, PageId
-from app.model import Status, Step
+from app.model import Step
 from app.session import WizardSession
-from tests.support import ACCOUNT_ID
 
 TIMEOUT = 20000
 IN_USE = "AKIAROOTKEYINUSE0001"

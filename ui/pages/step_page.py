@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget, QWizardPage)
 
@@ -170,6 +170,16 @@ class StepPage(QWizardPage):
         self._fix.done.connect(self._update)
         self._update()
         return True
+
+    def simulate(self, action: Callable[[], object], then: Callable[[], None] | None = None) -> None:
+        """Practice mode: perform a simulated console action off the UI thread, then re-check."""
+
+        def done(_: object) -> None:
+            self.recheck()
+            if then:
+                then()
+
+        run_task(lambda progress, cancelled: action(), done, self.run_failed, pool=change_pool())
 
     # -- internals --------------------------------------------------------------------------
     def _poll(self) -> None:

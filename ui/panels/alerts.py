@@ -8,7 +8,7 @@ from app.errors import InvalidInput
 from app.fixes.alerts import SetUpRootAlerts
 from app.model import Status
 from ui.pages.step_page import StepPanel
-from ui.tasks import change_pool, run_task
+from ui.widgets.practice_button import PracticeButton
 
 
 class AlertsPanel(StepPanel):
@@ -39,10 +39,8 @@ class AlertsPanel(StepPanel):
         layout.addWidget(self.waiting)
         self.simulate = None
         if self.session.flow.practice:
-            self.simulate = QPushButton("Simulate clicking the confirmation link (practice account)")
-            self.simulate.setAccessibleName("Simulate clicking the confirmation link")
-            self.simulate.setStyleSheet("QPushButton { border: 2px dashed #8e6bbf; padding: 4px 10px; }")
-            self.simulate.clicked.connect(self._confirm)
+            self.simulate = PracticeButton("Simulate clicking the confirmation link",
+                                           lambda: self.page.simulate(self.session.practice.simulate_confirm_subscriptions))
             self.simulate.hide()
             layout.addWidget(self.simulate, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -62,10 +60,6 @@ class AlertsPanel(StepPanel):
 
     def _wait_for_confirmation(self) -> None:
         self.page.start_polling(self._passes)
-
-    def _confirm(self) -> None:
-        practice = self.session.practice
-        run_task(lambda p, c: practice.simulate_confirm_subscriptions(), lambda _: self.page.recheck(), pool=change_pool())
 
     def refresh(self) -> None:
         finding = self.session.findings.get("alerts.root-activity")

@@ -1,8 +1,6 @@
 """Panels for console-only steps: root keys (when the caller is not root), root MFA, central identity."""
 from __future__ import annotations
 
-from typing import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
@@ -11,15 +9,8 @@ from app.fixes.root_keys import root_key_deletion
 from app.model import Status
 from ui import confirm as confirm_module
 from ui.pages.step_page import StepPanel
-from ui.tasks import change_pool, run_task
+from ui.tasks import run_task
 from ui.widgets.console_guide import ConsoleGuide
-
-
-def _simulator(panel: StepPanel, action: Callable[[], object]) -> Callable[[], None] | None:
-    """A practice-only button action: run the simulation off the UI thread, then re-check."""
-    if not panel.session.flow.practice:
-        return None
-    return lambda: run_task(lambda p, c: action(), lambda _: panel.page.recheck(), pool=change_pool())
 
 
 class GuidedPanel(StepPanel):
@@ -36,7 +27,8 @@ class GuidedPanel(StepPanel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.guide = ConsoleGuide(self.guide_title, self.intro, info.console_steps, info.console_url,
-                                  lambda: page.start_polling(self.passes), _simulator(self, self.simulate), self.simulate_label)
+                                  lambda: page.start_polling(self.passes),
+                                  (lambda: page.simulate(self.simulate)) if self.session.flow.practice else None, self.simulate_label)
         layout.addWidget(self.guide)
 
     def simulate(self) -> object:

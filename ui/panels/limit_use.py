@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
 from app import root_activity
 from app.errors import AwsCallFailed
 from app.model import Status
 from ui.pages.step_page import StepPanel
-from ui.tasks import change_pool, run_task
+from ui.tasks import run_task
+from ui.widgets.practice_button import PracticeButton
 from ui.widgets.timeline import RootTimeline
 
 
@@ -31,10 +32,9 @@ class LimitUsePanel(StepPanel):
         layout.addWidget(tasks)
         self.simulate_button = None
         if self.session.flow.practice:
-            self.simulate_button = QPushButton("Simulate 31 days without root use (practice account)")
-            self.simulate_button.setAccessibleName("Simulate 31 days without root use")
-            self.simulate_button.setStyleSheet("QPushButton { border: 2px dashed #8e6bbf; padding: 4px 10px; }")
-            self.simulate_button.clicked.connect(self._simulate)
+            self.simulate_button = PracticeButton(
+                "Simulate 31 days without root use",
+                lambda: self.page.simulate(lambda: self.session.practice.simulate_time_passes(31), then=self.load_timeline))
             self.simulate_button.hide()
             layout.addWidget(self.simulate_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -51,11 +51,6 @@ class LimitUsePanel(StepPanel):
             self.timeline.set_message(f"Unknown: {error}")
         else:
             self.timeline.set_message("Root activity could not be loaded.")
-
-    def _simulate(self) -> None:
-        practice = self.session.practice
-        run_task(lambda p, c: practice.simulate_time_passes(31), lambda _: (self.page.recheck(), self.load_timeline()),
-                 pool=change_pool())
 
     def refresh(self) -> None:
         if self.simulate_button is not None:

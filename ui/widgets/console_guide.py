@@ -6,7 +6,9 @@ from typing import Callable
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from ui.widgets.practice_button import PracticeButton
 
 
 class ConsoleGuide(QGroupBox):
@@ -28,11 +30,7 @@ class ConsoleGuide(QGroupBox):
         row.addWidget(self.open_button)
         self.simulate_button: QPushButton | None = None
         if simulate is not None:
-            self.simulate_button = QPushButton(f"{simulate_label} (practice account)")
-            self.simulate_button.setAccessibleName(simulate_label)
-            self.simulate_button.setStyleSheet("QPushButton { border: 2px dashed #8e6bbf; padding: 4px 10px; }")
-            self.simulate_button.setToolTip("Only in the practice account: does what you would do in the AWS console.")
-            self.simulate_button.clicked.connect(simulate)
+            self.simulate_button = PracticeButton(simulate_label, simulate)
             row.addWidget(self.simulate_button)
         row.addStretch(1)
         layout.addLayout(row)
