@@ -133,3 +133,23 @@ def test_cis_alarm_with_pending_subscription_warns(account):
 def test_cis_filter_on_single_region_trail_fails(account):
     _cis_setup(account, multi_region=False)
     assert account.check("alerts.root-activity").status is Status.FAIL
+
+
+@pytest.mark.parametrize("denied", ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "logs:DescribeMetricFilters",
+                                    "cloudwatch:DescribeAlarmsForMetric"])
+def test_cis_path_calls_denied_are_unknown(account, denied):
+    _cis_setup(account)
+    finding = account.check("alerts.root-activity", deny=(denied,))
+    assert finding.status is Status.UNKNOWN and denied in finding.summary
+
+
+def test_identity_denied_is_unknown(account):
+    finding = account.check("alerts.root-activity", deny=("sts:GetCallerIdentity",))
+    assert finding.status is Status.UNKNOWN and "sts:GetCallerIdentity" in finding.summary
+
+
+def test_testeventpattern_denied_falls_back_to_the_local_matcher(account):
+    put_rule(account, "root-alerts", BOTH)
+    finding = account.check("alerts.root-activity", deny=("events:TestEventPattern",))
+    assert finding.status is Status.PASS
+    assert finding.evidence["eventbridge"]["rules"][0]["judged_by"] == ["local matcher"]

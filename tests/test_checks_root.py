@@ -160,3 +160,9 @@ def test_key_never_used_reads_as_no_date(account):
     finding = account.check("root.recent-use")
     assert finding.evidence["access_key_1_last_used_date"] == "N/A"
     assert finding.status is Status.PASS
+
+
+def test_mfa_hardware_unknown_when_identity_denied(account):
+    account.root.mfa_active = True
+    finding = account.check("root.mfa-hardware", deny=("sts:GetCallerIdentity",))
+    assert finding.status is Status.UNKNOWN and "sts:GetCallerIdentity" in finding.summary

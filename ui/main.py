@@ -33,6 +33,9 @@ def run_wizard(demo: bool = False) -> int:
     if os.environ.get("ROOTWARDEN_SMOKE_SECONDS"):
         QTimer.singleShot(int(float(os.environ["ROOTWARDEN_SMOKE_SECONDS"]) * 1000), app.quit)
     code = app.exec()
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
     if session.practice is not None:
         session.practice.stop()
     return code

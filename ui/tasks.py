@@ -114,3 +114,8 @@ def run_task(operation: Operation, on_success: Callable[[Any], None] | None = No
     handle.done.connect(lambda: _live.discard(handle))
     (pool or check_pool()).start(_Runnable(operation, handle))
     return handle
+
+
+def wait_for_all(timeout_ms: int = 10000) -> bool:
+    """Wait for every running task to finish (at exit, so no worker outlives the QApplication)."""
+    return all(pool.waitForDone(timeout_ms) for pool in _pools.values())

@@ -8,6 +8,15 @@ import pytest
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def no_task_outlives_its_test(qapp):
+    """Every background task finishes before the next test (and before Qt is torn down)."""
+    yield
+    from ui.tasks import wait_for_all
+
+    assert wait_for_all(20000), "a background task was still running 20 s after the test"
+
+
 @pytest.fixture
 def data_home(tmp_path, monkeypatch):
     """Records go to a temporary user data directory."""
@@ -53,6 +62,9 @@ def practice_wizard(qtbot, data_home):
     qtbot.addWidget(wizard)
     wizard.show()
     yield wizard
+    from ui.tasks import wait_for_all
+
+    wait_for_all(20000)  # no task may reach past the simulated account
     if session.practice is not None:
         session.practice.stop()
 

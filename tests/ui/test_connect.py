@@ -170,3 +170,26 @@ def test_no_keyring_explains_and_keeps_other_ways_in(qtbot, account, monkeypatch
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: "No usable OS keyring" in page.saved_message.text(), timeout=TIMEOUT)
     assert not page.add_profile.isEnabled() and page.chain.isChecked() and "still work" in page.saved_message.text()
+
+
+def test_connect_with_an_aws_config_profile(qtbot, account, tmp_path, monkeypatch, data_home):
+    from tests.memory_keyring import MemoryKeyring
+    from ui.wizard import RootwardenWizard
+
+    (tmp_path / "config").write_text("[profile prod-admin]\nregion = eu-west-1\n")
+    (tmp_path / "credentials").write_text(
+        f"[prod-admin]\naws_access_key_id = {account.admin_keys[0]}\naws_secret_access_key = {account.admin_keys[1]}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.currentPage()
+    assert page.profiles.itemText(0) == "prod-admin — access key"
+    page.use_profile.setChecked(True)
+    page.expected.setText("1234-5678-9012")  # the console's dashed form is accepted
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert session.aws.session.profile_name == "prod-admin"

@@ -123,3 +123,28 @@ def test_declined_confirmation_changes_nothing(qtbot, connected, monkeypatch):
     page.panel.email.setText("alerts@example.com")
     page.panel.setup.click()
     assert not page.busy and wizard.session.audit.entries() == []
+
+
+def test_timeline_denied_says_unknown_with_the_action(qtbot, connected):
+    wizard = connected
+    wizard.session.aws.add_hook("before-call", denier(("cloudtrail:LookupEvents",)))
+    page = goto_step(qtbot, wizard, 3)
+    qtbot.waitUntil(lambda: "Unknown" in page.panel.timeline.message, timeout=TIMEOUT)
+    assert "cloudtrail:LookupEvents" in page.panel.timeline.message and page.panel.timeline.activity is None
+
+
+def test_cancel_stops_a_slow_check_run(qtbot, connected):
+    import time
+
+    wizard = connected
+    page = goto_step(qtbot, wizard, 5)
+    wizard.session.aws.add_hook("before-call", lambda **_: time.sleep(0.3))
+    page.recheck()
+    assert page.busy and page.cancel_button.isVisible()
+    page.cancel_button.click()
+    assert not page.busy and not page.cancel_button.isVisible()
+    qtbot.wait(1500)  # results that arrive after Cancel are dropped
+    assert all(card.status_word.text() == "Checking…" for card in page.cards.values())
+    page.recheck()
+    qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+    assert all(card.finding is not None for card in page.cards.values())
