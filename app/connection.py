@@ -91,6 +91,7 @@ def identify(aws: AwsContext, expected_account: str | None = None) -> Identity:
         aliases = aws.call("iam", "ListAccountAliases").get("AccountAliases") or []
     except Exception:
         aliases = []  # an alias is nice to show, never worth failing over
+    aws.prepare()  # the checks' clients, made now, off the UI thread and before the first run
     credentials = aws.session.get_credentials()
     key_id = getattr(credentials, "access_key", None) if credentials else None
     temporary = bool(getattr(credentials, "token", None)) or (key_id or "").startswith("ASIA")

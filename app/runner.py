@@ -51,7 +51,7 @@ def run_checks(
     snap = snapshot or AccountSnapshot(aws, sleep=sleep)
     snap.warm()
     run = CheckRun(snap, clock(), settings or Settings())
-    pool = ThreadPoolExecutor(min(MAX_CHECK_THREADS, max(1, len(checks))), thread_name_prefix="rw-check")
+    pool = ThreadPoolExecutor(min(MAX_CHECK_THREADS, aws.parallel, max(1, len(checks))), thread_name_prefix="rw-check")
     pending: set[Future] = {pool.submit(_evaluate, check, run, clock) for check in checks}
     try:
         while pending:

@@ -30,8 +30,6 @@ def wait_until(app, condition, timeout: float = 30.0) -> None:
 
 
 def main() -> None:
-    from PySide6.QtWidgets import QApplication
-
     from app.flow import FlowState, Mode
     from app.session import WizardSession
     from ui import confirm
@@ -39,7 +37,9 @@ def main() -> None:
     from ui.wizard import RootwardenWizard
 
     t0 = time.perf_counter()
-    app = QApplication([])
+    from ui.main import create_app
+
+    app = create_app()
     session = WizardSession(flow=FlowState(Mode.REVERIFY, practice=True))
     wizard = RootwardenWizard(session)
     wizard.show()
@@ -76,6 +76,9 @@ def main() -> None:
         print(f"Peak memory (RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (target idle < 250 MB)")
     except ImportError:
         pass
+    from ui.tasks import wait_for_all
+
+    wait_for_all()
     session.practice.stop()
 
 

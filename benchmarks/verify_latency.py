@@ -37,7 +37,7 @@ def simulated_latency(rtt_ms: float) -> None:
     from app.runner import run_checks
 
     practice = PracticeAccount().start()
-    aws = practice.aws_context()
+    aws = practice.aws_context(parallel=12)  # simulating a real, network-bound account
     intervals: list[tuple[float, float]] = []
     calls: Counter = Counter()
     lock = threading.Lock()

@@ -7,26 +7,43 @@ from app.flow import FlowState
 from app.session import WizardSession
 
 
-def run_wizard(demo: bool = False) -> int:
-    """Open the wizard and run until it closes. ROOTWARDEN_SMOKE_SECONDS=N closes it after N
-    seconds (the packaging smoke test)."""
-    import os
+UI_SWITCH_INTERVAL = 0.001  # seconds
 
-    from PySide6.QtCore import QTimer
+
+def create_app() -> "QApplication":  # noqa: F821
+    """The QApplication with Rootwarden's name, icon, fonts and error hook. UI thread only.
+
+    Workers (boto3, and moto in practice mode) run Python code that competes for the GIL; a
+    1 ms switch interval (Python's default is 5 ms) hands the GIL back to the UI thread sooner,
+    which keeps its event loop responsive while checks run (see `make bench-ui`).
+    """
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     import resources
     from ui.errors import install_excepthook
     from ui.fonts import register_fonts
-    from ui.wizard import RootwardenWizard
 
+    sys.setswitchinterval(UI_SWITCH_INTERVAL)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Rootwarden")
     app.setDesktopFileName("dev.rootwarden.Rootwarden")
     app.setWindowIcon(QIcon(str(resources.path("icons", "rootwarden.svg"))))
     register_fonts()
     install_excepthook()
+    return app
+
+
+def run_wizard(demo: bool = False) -> int:
+    """Open the wizard and run until it closes. ROOTWARDEN_SMOKE_SECONDS=N closes it after N
+    seconds (the packaging smoke test)."""
+    import os
+
+    from PySide6.QtCore import QTimer
+
+    from ui.wizard import RootwardenWizard
+
+    app = create_app()
     session = WizardSession(flow=FlowState(practice=demo))
     wizard = RootwardenWizard(session)
     wizard.show()

@@ -95,11 +95,14 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         handle = self._handle
         try:
-            result = self._operation(handle.progressed.emit, handle._cancel.is_set)
-        except Exception as error:  # delivered to on_failure on the UI thread
-            handle.failed.emit(error)
-        else:
-            handle.succeeded.emit(result)
+            try:
+                result = self._operation(handle.progressed.emit, handle._cancel.is_set)
+            except Exception as error:  # delivered to on_failure on the UI thread
+                handle.failed.emit(error)
+            else:
+                handle.succeeded.emit(result)
+        except RuntimeError:
+            pass  # the receiver is gone (the window closed while this ran): nobody left to tell
 
 
 _live: set[TaskHandle] = set()  # keeps handles alive until their task reports

@@ -33,10 +33,17 @@ def client_config(max_attempts: int = 4) -> Any:
 
 
 class AwsContext:
-    """Clients for one account; ``region`` is the default region for regional calls."""
+    """Clients for one account; ``region`` is the default region for regional calls.
 
-    def __init__(self, session: "boto3.Session", region: str | None = None, *, max_attempts: int = 4) -> None:
+    ``parallel`` bounds how many calls a run makes at once: high for a real account (threads
+    mostly wait on the network), low for the in-process simulation (its work is CPU-bound
+    Python, where more threads only contend for the GIL and starve the UI thread).
+    """
+
+    def __init__(self, session: "boto3.Session", region: str | None = None, *, max_attempts: int = 4,
+                 parallel: int = 12) -> None:
         self.session = session
+        self.parallel = max(1, parallel)
         self.region = region or session.region_name or DEFAULT_REGION
         self._config = client_config(max_attempts)
         self._clients: dict[tuple[str, str], Any] = {}
@@ -84,6 +91,14 @@ class AwsContext:
                     found.meta.events.register(event, handler)
                 self._clients[key] = found
             return found
+
+    def prepare(self, services: tuple[str, ...] = ()) -> None:
+        """Create the checks' clients now (models and endpoint data load once, here), so a
+        check run starts without that one-time work. Call off the UI thread, e.g. on connect."""
+        from app.checks import SERVICES
+
+        for service, region in services or SERVICES:
+            self.client(service, region)
 
     def call(self, service: str, operation: str, region: str | None = None, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (PascalCase) and return the response; errors become typed errors."""

@@ -33,11 +33,11 @@ class AccountSnapshot:
         aws: AwsContext,
         *,
         sleep: Callable[[float], None] = time.sleep,
-        io_threads: int = 12,
+        io_threads: int | None = None,
     ) -> None:
         self.aws = aws
         self._sleep = sleep
-        self._io_threads = io_threads
+        self._io_threads = io_threads or aws.parallel
         self._io_pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._futures: dict[Any, Future] = {}

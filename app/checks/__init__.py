@@ -30,4 +30,10 @@ REGISTRY: tuple[Check, ...] = (
 
 BY_ID: dict[str, Check] = {check.id: check for check in REGISTRY}
 
-__all__ = ["REGISTRY", "BY_ID", "Check", "CheckRun", "Settings"]
+# The (service, region) clients a full run uses; None is the connection's own region.
+SERVICES: tuple[tuple[str, str | None], ...] = (
+    ("sts", None), ("iam", None), ("sso-admin", None), ("account", None), ("cloudtrail", None), ("logs", None),
+    ("cloudwatch", None), ("events", "us-east-1"), ("sns", "us-east-1"),
+)
+
+__all__ = ["REGISTRY", "BY_ID", "SERVICES", "Check", "CheckRun", "Settings"]

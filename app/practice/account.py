@@ -57,6 +57,7 @@ class PracticeAccount:
         self._mock = mock_aws()
         self._mock.start()
         self._admin = seed(self._now or datetime.now(timezone.utc))
+        _warm_simulation()
         return self
 
     def stop(self) -> None:
@@ -65,8 +66,10 @@ class PracticeAccount:
             self._mock = None
 
     def aws_context(self, region: str | None = None, **kw: Any) -> AwsContext:
-        """A connection as the practice account's administrator (an IAM user, not root)."""
+        """A connection as the practice account's administrator (an IAM user, not root).
+        Two calls at a time: the simulation is CPU-bound, so more threads would only contend."""
         assert self._admin is not None, "start() first"
+        kw.setdefault("parallel", 2)
         return AwsContext.from_keys(self._admin.access_key_id, self._admin.secret_access_key, region=region or REGION, **kw)
 
     # -- console-only actions, simulated ----------------------------------------------------------
@@ -153,6 +156,18 @@ def seed(now: datetime) -> _Keys:
     )
     state.root_events = _root_events(now)
     return _Keys(key["AccessKeyId"], key["SecretAccessKey"])
+
+
+PRACTICE_SERVICES = ("account", "cloudtrail", "cloudwatch", "events", "iam", "logs", "organizations", "sns", "ssoadmin", "sts")
+
+
+def _warm_simulation() -> None:
+    """Build moto's per-account backends now: each loads AWS's endpoint data the first time it
+    is used, which would otherwise happen in the middle of the first check run."""
+    from moto.backends import get_backend
+
+    for name in PRACTICE_SERVICES:
+        get_backend(name)[ACCOUNT_ID]
 
 
 def _root_events(now: datetime) -> list[dict[str, Any]]:

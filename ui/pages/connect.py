@@ -181,7 +181,8 @@ class ConnectPage(QWizardPage):
                 from app.practice.account import PracticeAccount
 
                 account = self.session.practice or PracticeAccount().start()
-                return account, account.aws_context(), connection.identify(account.aws_context(), None)
+                aws = account.aws_context()
+                return account, aws, connection.identify(aws, None)
             if saved:
                 pinned, aws = profiles.connect(profiles.ProfileStore(backend), saved)
                 return None, aws, connection.identify(aws, pinned.account_id)
