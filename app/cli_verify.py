@@ -108,10 +108,11 @@ def _signing_key(args: argparse.Namespace) -> Any:
 
 def _drift(account_id: str, findings: list[Finding], signing: Any, practice: bool) -> tuple[list, str | None, str | None]:
     """Changes since the account's latest record (none for the practice account)."""
-    if practice:
-        return [], None, None
-    from app.keyring_access import KeyringUnavailable
     from app.record import history
+
+    if practice or not history.records(account_id):
+        return [], None, None  # nothing to compare with: no need to open the keyring
+    from app.keyring_access import KeyringUnavailable
     from app.record.signing_key import SigningKey
 
     try:

@@ -18,7 +18,9 @@ def save(account_id: str, envelope: bytes, base: Path | None = None) -> Path:
 
 
 def records(account_id: str, base: Path | None = None) -> list[Path]:
-    return sorted(storage.account_dir(account_id, base).glob(f"*{SUFFIX}"))
+    """The account's records, oldest first (nothing is created when there are none)."""
+    folder = (base or storage.data_dir()) / "records" / account_id
+    return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
 
 
 def latest(account_id: str, public_key: Any, base: Path | None = None) -> tuple[VerifiedRecord | None, str | None]:
