@@ -91,22 +91,22 @@ def fill(dialog, **values):
 
 def test_add_a_keyed_profile_and_connect_with_it(qtbot, connect_page, account):
     page = connect_page
-    qtbot.waitUntil(lambda: "No saved profiles" in page.saved_message.text(), timeout=TIMEOUT)
-    page.add_profile.click()
-    dialog = page.profile_dialog
+    qtbot.waitUntil(lambda: "No saved profiles" in page.saved_box.message.text(), timeout=TIMEOUT)
+    page.saved_box.add_button.click()
+    dialog = page.saved_box.dialog
     fill(dialog, name="prod", account="123456789012", use_keys=True, key_id=account.admin_keys[0], secret=account.admin_keys[1])
     dialog.submit()
-    qtbot.waitUntil(lambda: page.saved.count() == 1, timeout=TIMEOUT)
-    assert "prod — account 123456789012" in page.saved.item(0).text()
+    qtbot.waitUntil(lambda: page.saved_box.list.count() == 1, timeout=TIMEOUT)
+    assert "prod — account 123456789012" in page.saved_box.list.item(0).text()
     assert page.use_saved.isChecked()
     page.connect_button.click()
     qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
     assert page.fields["Caller"].text().endswith(":user/admin") and not page.save_button.isVisible()
     screenshot(page.window(), "60-connect-saved-profile")
     # Editing shows the key ID but never the secret; leaving it empty keeps the stored one.
-    page.edit_profile.click()
-    qtbot.waitUntil(lambda: getattr(page, "profile_dialog", None) is not dialog, timeout=TIMEOUT)
-    edit = page.profile_dialog
+    page.saved_box.edit_button.click()
+    qtbot.waitUntil(lambda: page.saved_box.dialog is not dialog, timeout=TIMEOUT)
+    edit = page.saved_box.dialog
     assert edit.key_id.text() == account.admin_keys[0] and edit.secret.text() == "" and edit.secret.placeholderText() == "unchanged"
     fill(edit, notes="edited")
     edit.submit()
@@ -123,8 +123,8 @@ def test_saved_profile_pinned_to_another_account_is_refused(qtbot, connect_page,
     page = connect_page
     ProfileStore(page.session.keyring_backend).add(Profile("other", "111122223333", "us-east-1", access_key_id=account.admin_keys[0]),
                                                    account.admin_keys[1])
-    page.load_saved()
-    qtbot.waitUntil(lambda: page.saved.count() == 1, timeout=TIMEOUT)
+    page.saved_box.load()
+    qtbot.waitUntil(lambda: page.saved_box.list.count() == 1, timeout=TIMEOUT)
     page.connect_button.click()
     qtbot.waitUntil(lambda: "Wrong account" in page.status.text(), timeout=TIMEOUT)
     assert not page.isComplete()
@@ -132,8 +132,8 @@ def test_saved_profile_pinned_to_another_account_is_refused(qtbot, connect_page,
 
 def test_every_profile_field_is_validated_in_the_dialog(qtbot, connect_page):
     page = connect_page
-    page.add_profile.click()
-    dialog = page.profile_dialog
+    page.saved_box.add_button.click()
+    dialog = page.saved_box.dialog
     screenshot(dialog, "61-profile-dialog")
     good = dict(name="prod", account="123456789012", region="us-east-1", use_keys=True, key_id="AKIAIOSFODNN7EXAMPLE", secret="s" * 40)
     for bad, words in ((dict(name="has space"), "Name"), (dict(account="1234"), "Account ID"), (dict(region="moon-1"), "Region"),
@@ -150,11 +150,11 @@ def test_save_a_working_connection_as_a_profile(qtbot, connect_page):
     page.connect_button.click()
     qtbot.waitUntil(lambda: page.save_button.isVisible(), timeout=TIMEOUT)
     page.save_button.click()
-    dialog = page.profile_dialog
+    dialog = page.saved_box.dialog
     assert dialog.account.text() == "123456789012" and dialog.use_aws_profile.isChecked()
     fill(dialog, name="from-chain")
     dialog.submit()
-    qtbot.waitUntil(lambda: page.saved.count() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: page.saved_box.list.count() == 1, timeout=TIMEOUT)
 
 
 def test_no_keyring_explains_and_keeps_other_ways_in(qtbot, account, monkeypatch, data_home):
@@ -168,8 +168,8 @@ def test_no_keyring_explains_and_keeps_other_ways_in(qtbot, account, monkeypatch
     wizard.show()
     wizard.next()
     page = wizard.currentPage()
-    qtbot.waitUntil(lambda: "No usable OS keyring" in page.saved_message.text(), timeout=TIMEOUT)
-    assert not page.add_profile.isEnabled() and page.chain.isChecked() and "still work" in page.saved_message.text()
+    qtbot.waitUntil(lambda: "No usable OS keyring" in page.saved_box.message.text(), timeout=TIMEOUT)
+    assert not page.saved_box.add_button.isEnabled() and page.chain.isChecked() and "still work" in page.saved_box.message.text()
 
 
 def test_connect_with_an_aws_config_profile(qtbot, account, tmp_path, monkeypatch, data_home):

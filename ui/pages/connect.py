@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWizardPage)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QVBoxLayout, QWizardPage)
 
 from app import connection, profiles
 from app.aws.context import DEFAULT_REGION, AwsContext
 from app.errors import InvalidInput
 from app.session import WizardSession
-from ui import errors
+from ui.errors import message_for
 from ui.tasks import run_task
+from ui.widgets.saved_profiles import SavedProfilesBox
 
 NEW_ACCOUNT_HELP = (
     "<b>Brand-new account?</b> Do not create a root access key just to use Rootwarden. Run <code>aws login</code> "
@@ -39,29 +39,10 @@ class ConnectPage(QWizardPage):
         self.session = session
         self.setTitle("Connect to the account")
         layout = QVBoxLayout(self)
-        self.saved_box = QGroupBox("Saved profiles (OS keyring)")
-        saved = QGridLayout(self.saved_box)
-        self.saved = QListWidget()
-        self.saved.setAccessibleName("Saved profiles")
-        self.saved.setMaximumHeight(110)
-        self.saved.currentRowChanged.connect(lambda row: self.use_saved.setChecked(True) if row >= 0 else None)
-        self.saved.itemDoubleClicked.connect(lambda _: self.connect_now())
-        self.saved_message = QLabel()
-        self.saved_message.setWordWrap(True)
-        self.saved_message.setAccessibleName("Saved profiles message")
-        self.add_profile = QPushButton("&Add…")
-        self.edit_profile = QPushButton("&Edit…")
-        self.remove_profile = QPushButton("Re&move")
-        for button, name, slot in ((self.add_profile, "Add a profile", self.add_saved), (self.edit_profile, "Edit the profile", self.edit_saved),
-                                   (self.remove_profile, "Remove the profile", self.remove_saved)):
-            button.setAccessibleName(name)
-            button.clicked.connect(slot)
-        saved.addWidget(self.saved, 0, 0, 4, 1)
-        saved.addWidget(self.add_profile, 0, 1)
-        saved.addWidget(self.edit_profile, 1, 1)
-        saved.addWidget(self.remove_profile, 2, 1)
-        saved.addWidget(self.saved_message, 4, 0, 1, 2)
-        saved.setColumnStretch(0, 1)
+        self.saved_box = SavedProfilesBox(session, lambda: [self.region.itemText(i) for i in range(self.region.count())])
+        self.saved_box.chosen.connect(lambda: self.use_saved.setChecked(True))
+        self.saved_box.activated.connect(self.connect_now)
+        self.saved_box.available.connect(self._saved_available)
         layout.addWidget(self.saved_box)
 
         self.source_box = QGroupBox("Credentials")
@@ -150,7 +131,12 @@ class ConnectPage(QWizardPage):
             self.region.addItems(_regions())
             self.region.setCurrentText(DEFAULT_REGION)
             self.chain.setChecked(True)
-        self.load_saved()
+        self.saved_box.load()
+
+    def _saved_available(self, available: bool) -> None:
+        self.use_saved.setEnabled(available)
+        if not available and self.use_saved.isChecked():
+            self.chain.setChecked(True)
 
     def isComplete(self) -> bool:
         return self.session.identity is not None
@@ -166,7 +152,7 @@ class ConnectPage(QWizardPage):
             return
         practice = self.session.flow.practice
         profile = self.profiles.currentData() if self.use_profile.isChecked() else None
-        saved = self._selected_name() if self.use_saved.isChecked() else None
+        saved = self.saved_box.selected_name() if self.use_saved.isChecked() else None
         if self.use_saved.isChecked() and saved is None:
             self._failed(InvalidInput("Saved profile", "select one in the list, or choose another way to connect"))
             return
@@ -212,8 +198,6 @@ class ConnectPage(QWizardPage):
         self.completeChanged.emit()
 
     def _failed(self, error: Exception) -> None:
-        from ui.errors import message_for
-
         self.connect_button.setEnabled(True)
         self.who.hide()
         self.save_button.hide()
@@ -222,84 +206,7 @@ class ConnectPage(QWizardPage):
         self.status.setText(f"<b>{title}.</b> {text}")
         self.completeChanged.emit()
 
-    # -- saved profiles (keyring calls off the UI thread) ----------------------------------------
-    def _store(self) -> profiles.ProfileStore:
-        return profiles.ProfileStore(self.session.keyring_backend)
-
-    def _selected_name(self) -> str | None:
-        item = self.saved.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item and item.data(Qt.ItemDataRole.UserRole + 1) else None
-
-    def load_saved(self) -> None:
-        run_task(lambda p, c: self._store().list(), self._show_saved, self._saved_failed)
-
-    def _show_saved(self, entries: list) -> None:
-        self.saved.clear()
-        for entry in entries:
-            if entry.profile:
-                p = entry.profile
-                item = QListWidgetItem(f"{p.name} — account {p.account_id}, {p.region}, {p.source}")
-            else:
-                item = QListWidgetItem(f"{entry.name} — unusable: {entry.problem}")
-            item.setData(Qt.ItemDataRole.UserRole, entry.name)
-            item.setData(Qt.ItemDataRole.UserRole + 1, entry.profile is not None)
-            self.saved.addItem(item)
-        self.saved_message.setText("" if entries else "No saved profiles yet. Connect below, then save the connection, or add one.")
-        for button in (self.add_profile, self.edit_profile, self.remove_profile):
-            button.setEnabled(True)
-        self.use_saved.setEnabled(bool(entries))
-        if entries and self.saved.currentRow() < 0:
-            self.saved.setCurrentRow(0)
-
-    def _saved_failed(self, error: Exception) -> None:
-        from ui.errors import message_for
-
-        self.saved.clear()
-        self.use_saved.setEnabled(False)
-        self.chain.setChecked(True)
-        for button in (self.add_profile, self.edit_profile, self.remove_profile):
-            button.setEnabled(False)
-        self.saved_message.setStyleSheet("color: #d08a00")
-        self.saved_message.setText(message_for(error)[1] + " AWS profiles and the credential chain below still work.")
-
-    def _edit(self, existing: profiles.Profile | None, **prefill) -> None:
-        from ui.profile_dialog import ProfileDialog
-
-        regions = [self.region.itemText(i) for i in range(self.region.count())]
-        dialog = ProfileDialog(self, regions, existing, **prefill)
-        self.profile_dialog = dialog
-        old_name = existing.name if existing else None
-
-        def saved(_: int) -> None:
-            if dialog.result_value is None:
-                return
-            profile, secret, token = dialog.result_value
-            dialog.result_value = None  # the secret leaves the dialog here, for the keyring only
-            run_task(lambda p, c: self._store().update(old_name, profile, secret, token),
-                     lambda _: self.load_saved(), lambda e: errors.show_error(self, e))
-
-        dialog.finished.connect(saved)
-        dialog.open()
-
-    def add_saved(self) -> None:
-        self._edit(None)
-
-    def edit_saved(self) -> None:
-        name = self._selected_name()
-        if name:
-            run_task(lambda p, c: self._store().get(name), lambda profile: self._edit(profile), lambda e: errors.show_error(self, e))
-
-    def remove_saved(self) -> None:
-        item = self.saved.currentItem()
-        if item is None:
-            return
-        name = item.data(Qt.ItemDataRole.UserRole)
-        if QMessageBox.question(self, "Remove profile", f"Remove the profile “{name}” and its secret from the keyring?") \
-                != QMessageBox.StandardButton.Yes:
-            return
-        run_task(lambda p, c: self._store().remove(name), lambda _: self.load_saved(), lambda e: errors.show_error(self, e))
-
     def save_connection(self) -> None:
         ident = self.session.identity
         aws_profile = self.profiles.currentData() if self.use_profile.isChecked() else (os.environ.get("AWS_PROFILE") or "default")
-        self._edit(None, account_id=ident.account_id, region=self.session.aws.region, aws_profile=aws_profile)
+        self.saved_box.edit(None, account_id=ident.account_id, region=self.session.aws.region, aws_profile=aws_profile)
