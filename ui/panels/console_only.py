@@ -35,8 +35,9 @@ class GuidedPanel(StepPanel):
         raise NotImplementedError
 
     def passes(self) -> bool:
+        """Done with the console action (a warning is about something else, e.g. leftover IAM users)."""
         finding = self.session.findings.get(self.check_id)
-        return finding is not None and finding.status is Status.PASS
+        return finding is not None and finding.status in (Status.PASS, Status.WARN)
 
     def refresh(self) -> None:
         self.guide.setVisible(not self.passes())
@@ -140,8 +141,12 @@ class IdentityPanel(GuidedPanel):
         self.org_note = QLabel("This is the organization's management account: Rootwarden can turn on centralized root access "
                                "for member accounts (trusted access for IAM, root credentials management, privileged root sessions).")
         self.org_note.setWordWrap(True)
+        self.users_note = QLabel()
+        self.users_note.setWordWrap(True)
+        self.layout().addWidget(self.users_note)
         self.layout().addWidget(self.org_note)
         self.layout().addWidget(self.org_button)
+        self.users_note.hide()
         self.org_note.hide()
         self.org_button.hide()
 
@@ -150,6 +155,12 @@ class IdentityPanel(GuidedPanel):
 
     def refresh(self) -> None:
         super().refresh()
+        central = self.session.findings.get(self.check_id)
+        users = (central.evidence.get("iam_users_with_console_password") or []) if central else []
+        self.users_note.setText(
+            f"<b>Next:</b> move {', '.join(users)} to IAM Identity Center, then remove their console passwords "
+            "(IAM → Users → Security credentials → Console access → Disable).")
+        self.users_note.setVisible(bool(central and central.status is Status.WARN and users))
         org = self.session.findings.get("org.root-credentials-management")
         fixable = org is not None and org.status is Status.FAIL and "consolidated billing" not in org.summary
         self.org_note.setVisible(fixable)
