@@ -29,7 +29,6 @@ class ReviewPage(QWizardPage):
     def __init__(self, session: WizardSession) -> None:
         super().__init__()
         self.session = session
-        self.saved_path = None
         self.setTitle("Review and sign the record")
         self.setSubTitle("The final, live status of every check, and every change made in this session.")
         self.setCommitPage(True)
