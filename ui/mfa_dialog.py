@@ -16,6 +16,7 @@ from app.errors import InvalidInput
 from app.session import WizardSession
 from ui import errors
 from ui.tasks import change_pool, run_task
+from ui.widgets.controls import button
 from ui.widgets.qr_code import QrCodeWidget
 
 CLIPBOARD_SECONDS = 30
@@ -38,9 +39,7 @@ class MfaEnrollmentDialog(QDialog):
         self.message.setAccessibleName("Enrollment message")
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the enrollment")
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button = button("Cancel", "Cancel the enrollment", self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.cancel_button)
@@ -78,9 +77,7 @@ class MfaEnrollmentDialog(QDialog):
         form.addRow(row)
         form.addRow(self.create_user)
         form.addRow(self.console_password)
-        self.start_button = QPushButton("&Start")
-        self.start_button.setAccessibleName("Start the enrollment")
-        self.start_button.clicked.connect(self.start)
+        self.start_button = button("&Start", "Start the enrollment", self.start)
         form.addRow(self.start_button)
         form.setAlignment(self.start_button, Qt.AlignmentFlag.AlignLeft)
         self.for_other.toggled.connect(self._options_follow)
@@ -145,9 +142,7 @@ class MfaEnrollmentDialog(QDialog):
         self.show_key.setCheckable(True)
         self.show_key.setAccessibleName("Show the secret key")
         self.show_key.toggled.connect(self._toggle_key)
-        self.copy_key = QPushButton("Copy key")
-        self.copy_key.setAccessibleName("Copy the secret key")
-        self.copy_key.clicked.connect(self._copy_key)
+        self.copy_key = button("Copy key", "Copy the secret key", self._copy_key)
         self.copy_key.hide()
         self.key_label = QLabel()
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -170,9 +165,7 @@ class MfaEnrollmentDialog(QDialog):
         codes.addRow("First code:", self.code1)
         codes.addRow("Next code:", self.code2)
         grid.addLayout(codes, 3, 1, 1, 2)
-        self.enable_button = QPushButton("&Verify and enable")
-        self.enable_button.setAccessibleName("Verify the codes and enable the device")
-        self.enable_button.clicked.connect(self.enable)
+        self.enable_button = button("&Verify and enable", "Verify the codes and enable the device", self.enable)
         grid.addWidget(self.enable_button, 4, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(2, 1)
         return page
@@ -240,13 +233,13 @@ class MfaEnrollmentDialog(QDialog):
     # -- lifetime ---------------------------------------------------------------------------
     def _work(self, operation, on_success, on_failure=None) -> None:
         self.busy = True
-        for button in (self.start_button, self.enable_button):
-            button.setEnabled(False)
+        for action in (self.start_button, self.enable_button):
+            action.setEnabled(False)
 
         def finished() -> None:
             self.busy = False
-            for button in (self.start_button, self.enable_button):
-                button.setEnabled(True)
+            for action in (self.start_button, self.enable_button):
+                action.setEnabled(True)
 
         handle = run_task(operation, on_success, on_failure or self._finish_failed, pool=change_pool())
         handle.done.connect(finished)

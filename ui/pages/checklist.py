@@ -1,7 +1,7 @@
 """Re-verify: every check at once, grouped by step, with the same cards as the step pages."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from app.checklist_text import tally
 from app.model import Step
@@ -9,6 +9,7 @@ from app.session import WizardSession
 from ui import errors
 from ui.check_runs import CheckRunController
 from ui.tasks import run_task
+from ui.widgets.controls import button
 from ui.widgets.check_card import CheckCard
 
 
@@ -42,12 +43,8 @@ class ChecklistPage(QWizardPage):
         self.progress.setAccessibleName("Working")
         self.summary = QLabel()
         self.summary.setAccessibleName("Checklist summary")
-        self.recheck_button = QPushButton("&Re-check all")
-        self.recheck_button.setAccessibleName("Re-check all")
-        self.recheck_button.clicked.connect(self.recheck)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the running checks")
-        self.cancel_button.clicked.connect(lambda: (self.runs.cancel(), self._finished()))
+        self.recheck_button = button("&Re-check all", "Re-check all", self.recheck)
+        self.cancel_button = button("Cancel", "Cancel the running checks", lambda: (self.runs.cancel(), self._finished()))
         bar = QHBoxLayout()
         bar.addWidget(self.progress)
         bar.addWidget(self.summary, 1)

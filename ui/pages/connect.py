@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QVBoxLayout, QWizardPage)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWizardPage)
 
 from app import connection, profiles
 from app.aws.context import DEFAULT_REGION, AwsContext
@@ -18,6 +17,7 @@ from app.errors import InvalidInput
 from app.session import WizardSession
 from ui.errors import message_for
 from ui.tasks import run_task
+from ui.widgets.controls import button
 from ui.widgets.saved_profiles import SavedProfilesBox
 
 NEW_ACCOUNT_HELP = (
@@ -81,15 +81,11 @@ class ConnectPage(QWizardPage):
         self.help.setWordWrap(True)
         layout.addWidget(self.help)
 
-        self.connect_button = QPushButton("&Connect")
-        self.connect_button.setAccessibleName("Connect")
-        self.connect_button.clicked.connect(self.connect_now)
+        self.connect_button = button("&Connect", "Connect", self.connect_now)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Connection status")
-        self.save_button = QPushButton("&Save as a profile…")
-        self.save_button.setAccessibleName("Save this connection as a profile")
-        self.save_button.clicked.connect(self.save_connection)
+        self.save_button = button("&Save as a profile…", "Save this connection as a profile", self.save_connection)
         self.save_button.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.connect_button)

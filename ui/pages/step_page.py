@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QProgressBar, QScrollArea, QVBoxLayout,
                                QWidget, QWizardPage)
 
 from app.fixes.base import Fix
@@ -20,6 +20,7 @@ from ui import confirm as confirm_module
 from ui import errors
 from ui.check_runs import CheckRunController
 from ui.tasks import TaskHandle, change_pool, run_task
+from ui.widgets.controls import button
 from ui.widgets.check_card import CheckCard
 
 POLL_MS = 5000
@@ -76,16 +77,10 @@ class StepPage(QWizardPage):
         self.progress.hide()
         self.state = QLabel()
         self.state.setAccessibleName("Step state")
-        self.recheck_button = QPushButton("&Re-check")
-        self.recheck_button.setAccessibleName("Re-check this step")
-        self.recheck_button.clicked.connect(self.recheck)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the running check")
-        self.cancel_button.clicked.connect(self.cancel)
+        self.recheck_button = button("&Re-check", "Re-check this step", self.recheck)
+        self.cancel_button = button("Cancel", "Cancel the running check", self.cancel)
         self.cancel_button.hide()
-        self.skip_button = QPushButton("S&kip for now…")
-        self.skip_button.setAccessibleName("Skip this step for now")
-        self.skip_button.clicked.connect(self.skip)
+        self.skip_button = button("S&kip for now…", "Skip this step for now", self.skip)
         bar = QHBoxLayout()
         bar.addWidget(self.progress)
         bar.addWidget(self.state, 1)
