@@ -49,7 +49,7 @@ def run_checks(
     """Yield one ``Finding`` per check, in completion order."""
     checks = list(checks)
     snap = snapshot or AccountSnapshot(aws, sleep=sleep)
-    snap.warm()
+    snap.warm(name for check in checks for name in check.shared)
     run = CheckRun(snap, clock(), settings or Settings())
     pool = ThreadPoolExecutor(min(MAX_CHECK_THREADS, aws.parallel, max(1, len(checks))), thread_name_prefix="rw-check")
     pending: set[Future] = {pool.submit(_evaluate, check, run, clock) for check in checks}

@@ -94,3 +94,15 @@ def test_command_line_path_loads_neither_qt_nor_moto():
     code = "import sys, ui.launch, app.cli_verify, app.runner, app.policy; print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'moto')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     assert out == "[]"
+
+
+def test_a_step_run_calls_only_what_its_checks_need(account):
+    """Re-checking Step 5 (polling) must not regenerate the credential report every time."""
+    from app.checks import BY_ID
+    from app.runner import run_checks
+
+    calls: list[str] = []
+    ctx = account.context()
+    ctx.add_hook("before-call", lambda model, **_: calls.append(model.name))
+    list(run_checks(ctx, [BY_ID["contacts.security"], BY_ID["contacts.billing"]], sleep=lambda s: None))
+    assert sorted(calls) == ["GetAlternateContact", "GetAlternateContact"]

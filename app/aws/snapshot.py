@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from app.aws import credential_report
 from app.aws.context import AwsContext
@@ -89,10 +89,10 @@ class AccountSnapshot:
         for service, operation, region, params in calls:
             self.start(lambda s=service, o=operation, r=region, p=params: self.call(s, o, r, **p))
 
-    def warm(self) -> None:
-        """Start the data most checks share, so it overlaps with everything else."""
-        for fetch in (self.identity, self.credential_report, self.account_summary):
-            self.start(fetch)
+    def warm(self, needed: Iterable[str] = ("identity", "credential_report", "account_summary")) -> None:
+        """Start the shared data the run's checks need, so it overlaps with everything else."""
+        for name in dict.fromkeys(needed):
+            self.start(getattr(self, name))
 
     # -- shared data ---------------------------------------------------------------------
     def identity(self) -> dict[str, Any]:

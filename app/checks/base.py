@@ -37,6 +37,9 @@ class CheckRun:
 class Check:
     info: CheckInfo
     evaluate: Callable[[CheckRun], Outcome]
+    # Snapshot data the check reads ("identity", "credential_report", "account_summary"):
+    # started early for the run, and only when a check of the run needs it.
+    shared: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

@@ -75,7 +75,7 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(Status.FAIL, f"No IAM Identity Center instance, Identity Center roles or SAML/OIDC provider found{users}.", evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("credential_report",))
 
 
 def _users(names: list[str]) -> str:

@@ -54,4 +54,4 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(Status.FAIL, "The account summary reports a root access key: delete it.", evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("credential_report", "account_summary"))

@@ -57,4 +57,4 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(best.status, best.summary, evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("identity",))

@@ -47,4 +47,4 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(Status.FAIL, "The root user has no MFA: enable it in the console now.", evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("credential_report", "account_summary"))

@@ -53,4 +53,4 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(Status.PASS, "Root MFA is not a virtual device: a passkey, security key or hardware token.", evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("identity", "credential_report", "account_summary"))

@@ -55,4 +55,4 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days).", evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("credential_report",))

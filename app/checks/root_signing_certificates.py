@@ -32,4 +32,4 @@ def evaluate(run: CheckRun) -> Outcome:
     return Outcome(Status.PASS, "The root user has no signing certificates.", evidence)
 
 
-CHECK = Check(INFO, evaluate)
+CHECK = Check(INFO, evaluate, shared=("account_summary",))
