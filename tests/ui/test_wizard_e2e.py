@@ -192,3 +192,22 @@ def test_no_keyring_saves_a_clearly_unsigned_summary(qtbot, practice_wizard, sho
     assert json.loads(session.saved_path.read_text())["signed"] is False
     done = wizard.currentPage()
     assert "NOT signed" in done.path.text() and not done.export_pdf.isEnabled()
+
+
+def test_practice_entry_starts_a_separate_demo_process(qtbot, monkeypatch, data_home):
+    """From a real session, Practice account opens `rootwarden --demo` in its own process."""
+    import sys
+
+    from PySide6.QtCore import QProcess
+
+    from app.flow import FlowState
+    from app.session import WizardSession
+    from ui.wizard import RootwardenWizard
+
+    started = []
+    monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)
+    wizard = RootwardenWizard(WizardSession(flow=FlowState()))
+    qtbot.addWidget(wizard)
+    wizard.currentPage().practice.click()
+    assert started == [(sys.executable, ["-m", "ui.launch", "--demo"])]
+    assert wizard.currentId() == PageId.WELCOME  # this window stays on the real path

@@ -48,7 +48,8 @@ class WelcomePage(QWizardPage):
 
     def _open_practice(self) -> None:
         """The practice account runs in its own process, so simulated and real AWS never mix."""
-        QProcess.startDetached(sys.executable, ["-m", "ui.launch", "--demo"])
+        frozen = getattr(sys, "frozen", False)  # the packaged app: sys.executable is rootwarden itself
+        QProcess.startDetached(sys.executable, ["--demo"] if frozen else ["-m", "ui.launch", "--demo"])
 
     def isComplete(self) -> bool:
         return self.session.flow.mode is not None
