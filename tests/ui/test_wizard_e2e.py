@@ -208,6 +208,7 @@ def test_practice_entry_starts_a_separate_demo_process(qtbot, monkeypatch, data_
     monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)
     wizard = RootwardenWizard(WizardSession(flow=FlowState()))
     qtbot.addWidget(wizard)
+    wizard.show()
     wizard.currentPage().practice.click()
     assert started == [(sys.executable, ["-m", "ui.launch", "--demo"])]
     assert wizard.currentId() == PageId.WELCOME  # this window stays on the real path
