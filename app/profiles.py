@@ -24,6 +24,7 @@ ACCOUNT = re.compile(r"^\d{12}$")
 KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
 SECRET = re.compile(r"^[A-Za-z0-9/+=]{40}$")
 NOTES_MAX = 500
+ENTRY_MAX = 1200  # Windows Credential Manager caps one entry near 1,250 characters
 
 
 class ProfileProblem(RootwardenError):
@@ -130,7 +131,11 @@ class ProfileStore:
                              f"'{SERVICE} / {INDEX}' and add the profiles again.")
 
     def _write_index(self, names: list[str]) -> None:
-        self._set(INDEX, json.dumps(sorted(set(names))))
+        index = json.dumps(sorted(set(names)))
+        if len(index) > ENTRY_MAX:
+            raise InvalidInput("Name", "the keyring's list of profiles is full (one entry holds about 1,200 characters); "
+                                       "remove a profile you no longer use, or choose shorter names")
+        self._set(INDEX, index)
 
     # -- profiles ---------------------------------------------------------------------------
     def add(self, profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:
@@ -143,7 +148,13 @@ class ProfileStore:
             self._delete(f"profiles/{profile.name}/secret")
             self._delete(f"profiles/{profile.name}/session-token")
         self._set(f"profiles/{profile.name}", json.dumps(asdict(profile)))
-        self._write_index([*self.names(), profile.name])
+        try:
+            self._write_index([*self.names(), profile.name])
+        except InvalidInput:
+            if profile.name not in self.names():  # leave nothing unlisted behind
+                for key in (f"profiles/{profile.name}", f"profiles/{profile.name}/secret", f"profiles/{profile.name}/session-token"):
+                    self._delete(key)
+            raise
         return profile
 
     def update(self, old_name: str | None, profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:

@@ -150,3 +150,15 @@ def test_locked_or_broken_keyring_is_explained(error, words):
         store.add(SHARED)
     with pytest.raises(KeyringUnavailable):
         store.list()
+
+
+def test_the_index_stays_within_one_windows_sized_entry():
+    store = ProfileStore(MemoryKeyring())
+    added = 0
+    with pytest.raises(InvalidInput, match="list of profiles is full"):
+        for i in range(100):
+            store.add(Profile(f"profile-with-a-long-descriptive-name-{i:03d}", "123456789012", "us-east-1", aws_profile="p"))
+            added += 1
+    assert len(store.names()) == added and added > 15
+    assert len(store.backend.get_password(SERVICE, "profiles/index")) <= 1200
+    assert not any(key.startswith(f"profiles/profile-with-a-long-descriptive-name-{added:03d}") for _, key in store.backend.entries)
