@@ -38,3 +38,11 @@ def test_icon_sizes(qapp, size):
 
     image = QImage(str(ROOT / "resources" / "icons" / "hicolor" / f"{size}x{size}" / "rootwarden.png"))
     assert (image.width(), image.height()) == (size, size) and image.hasAlphaChannel()
+
+
+def test_wizard_without_a_display_explains_instead_of_crashing():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "ui.launch"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert out.returncode == 3 and "no display found" in out.stderr and "Traceback" not in out.stderr

@@ -11,6 +11,13 @@ from app import cli
 
 
 def open_wizard(demo: bool) -> int:
+    import os
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print("rootwarden: no display found; the wizard needs a desktop session. On a server, use "
+              "`rootwarden verify` (see `rootwarden --help`).", file=sys.stderr)
+        return cli.EXIT_CONNECT
     try:
         from ui.main import run_wizard
     except ImportError as error:
