@@ -73,19 +73,12 @@ class PracticeAccount:
         return AwsContext.from_keys(self._admin.access_key_id, self._admin.secret_access_key, region=region or REGION, **kw)
 
     # -- console-only actions, simulated ----------------------------------------------------------
-    def simulate_root_mfa(self, kind: str = "security key") -> None:
-        """As if root assigned a passkey/security key (or, with kind='virtual', an app) in the console."""
+    def simulate_root_mfa(self) -> None:
+        """As if root registered a passkey or security key in the console."""
         from app.practice import moto_gaps
 
-        state = moto_gaps.extras(ACCOUNT_ID)
         with self._lock:
-            state.root.mfa_active = True
-        if kind == "virtual":
-            import boto3
-
-            iam = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION).client("iam")
-            serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="root-app")["VirtualMFADevice"]["SerialNumber"]
-            moto_gaps.assign_virtual_mfa(ACCOUNT_ID, serial, f"arn:aws:iam::{ACCOUNT_ID}:root")
+            moto_gaps.extras(ACCOUNT_ID).root.mfa_active = True
 
     def simulate_delete_root_keys(self) -> int:
         """As if root deleted its access keys on the Security credentials page."""
