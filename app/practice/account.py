@@ -22,7 +22,9 @@ ALIAS = "rootwarden-practice"
 REGION = "us-east-1"
 ADMIN_USER = "practice-admin"
 CONSOLE_USERS = ("alice", "bob")
+# Made-up key IDs of the simulated account (AWS's shape, so moto can route them); not real keys.
 ROOT_KEY_ID = "AKIAPRACTICEROOTKEY1"
+SEED_KEY_ID = "AKIASEEDSEEDSEEDSEED"
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def seed(now: datetime) -> _Keys:
 
     from app.practice import moto_gaps
 
-    setup = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="seed" * 10, region_name=REGION)
+    setup = boto3.Session(aws_access_key_id=SEED_KEY_ID, aws_secret_access_key="seed" * 10, region_name=REGION)
     iam = setup.client("iam")
     iam.create_account_alias(AccountAlias=ALIAS)
     iam.create_user(UserName=ADMIN_USER, Tags=[{"Key": "purpose", "Value": "practice administrator"}])
