@@ -67,18 +67,17 @@ class TaskHandle(QObject):
 
     @Slot(object)
     def _success(self, result: Any) -> None:
-        if not self.cancelled:
-            self.finished = True
-            if self._on_success:
-                self._on_success(result)
-            self.done.emit()
+        self._finish(self._on_success, result)
 
     @Slot(object)
     def _failure(self, error: Exception) -> None:
+        self._finish(self._on_failure, error)
+
+    def _finish(self, callback: Callable[[Any], None] | None, value: Any) -> None:
         if not self.cancelled:
             self.finished = True
-            if self._on_failure:
-                self._on_failure(error)
+            if callback:
+                callback(value)
             self.done.emit()
 
     @Slot(object)
