@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.aws.context import AwsContext
+from app.aws.partition import is_root_arn
 from app.errors import InvalidInput, WrongAccount
 from app.model import Finding, rfc3339
 
@@ -60,7 +61,8 @@ def verify(args: argparse.Namespace) -> int:
         "account_id": str(identity["Account"]),
         "account_alias": alias,
         "caller_arn": caller,
-        "caller_is_root": caller == f"arn:aws:iam::{identity['Account']}:root",
+        "caller_is_root": is_root_arn(caller, str(identity["Account"])),
+        "partition": snapshot.partition.name,
         "region": aws.region,
         "started_at": rfc3339(started),
         "finished_at": rfc3339(finished),

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.aws.context import AwsContext
+from app.aws.partition import Partition, from_arn, is_root_arn
+from app.checks import services
 from app.errors import InvalidInput, WrongAccount
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -29,8 +31,12 @@ class Identity:
     access_key_id: str | None  # which key signs this session (not a secret); None if unknown
 
     @property
+    def partition(self) -> Partition:
+        return from_arn(self.caller_arn)
+
+    @property
     def is_root(self) -> bool:
-        return self.caller_arn == f"arn:aws:iam::{self.account_id}:root"
+        return is_root_arn(self.caller_arn, self.account_id)
 
     @property
     def long_term(self) -> bool:
@@ -91,7 +97,8 @@ def identify(aws: AwsContext, expected_account: str | None = None) -> Identity:
         aliases = aws.call("iam", "ListAccountAliases").get("AccountAliases") or []
     except Exception:
         aliases = []  # an alias is nice to show, never worth failing over
-    aws.prepare()  # the checks' clients, made now, off the UI thread and before the first run
+    # The checks' clients, made now, off the UI thread and before the first run.
+    aws.prepare(services(from_arn(str(caller["Arn"])).sign_in_region))
     credentials = aws.session.get_credentials()
     key_id = getattr(credentials, "access_key", None) if credentials else None
     temporary = bool(getattr(credentials, "token", None)) or (key_id or "").startswith("ASIA")

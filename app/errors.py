@@ -7,11 +7,29 @@ from __future__ import annotations
 
 
 class RootwardenError(Exception):
-    """Base class. ``str(error)`` is the user-facing message: what happened and what to do."""
+    """Base class. ``str(error)`` is the user-facing message: what happened and what to do.
+
+    ``reason`` is the reason code (an ``app.model.Reason`` value) of a check that ends on it.
+    """
+
+    reason = "check-error"
 
 
 class ConnectionProblem(RootwardenError):
     """Cannot reach AWS or cannot authenticate: no network, bad or expired credentials."""
+
+    reason = "connection"
+
+
+class UnsupportedPartition(RootwardenError):
+    """The account is in an AWS partition whose root sign-in region Rootwarden does not know."""
+
+    reason = "unsupported-partition"
+
+    def __init__(self, partition: str) -> None:
+        super().__init__(f"The account is in the AWS partition {partition!r}, where Rootwarden does not know the region that "
+                         "receives root sign-in events; this check cannot be judged there.")
+        self.partition = partition
 
 
 class WrongAccount(RootwardenError):
@@ -25,7 +43,13 @@ class WrongAccount(RootwardenError):
 
 
 class AwsCallFailed(RootwardenError):
-    """An AWS call failed in a way a check reports as ``unknown`` (denied, throttled, other)."""
+    """An AWS call failed in a way a check reports as ``unknown`` (denied, throttled, other).
+
+    ``action`` is the IAM action of the call; ``code`` AWS's error code; ``reason`` the
+    finding's reason code (a ``app.model.Reason`` value) for a check that ends on this error.
+    """
+
+    reason = "call-failed"
 
     def __init__(self, message: str, action: str, code: str) -> None:
         super().__init__(message)
@@ -34,11 +58,45 @@ class AwsCallFailed(RootwardenError):
 
 
 class AccessDenied(AwsCallFailed):
-    pass
+    reason = "denied"
 
 
 class Throttled(AwsCallFailed):
-    pass
+    reason = "throttled"
+
+
+class MalformedResponse(AwsCallFailed):
+    """AWS answered, but without the fields a verdict needs, or with values that do not parse."""
+
+    reason = "malformed-response"
+
+    def __init__(self, action: str, problem: str) -> None:
+        super().__init__(
+            f"AWS answered {action} with {problem}, so Rootwarden cannot judge from it. "
+            "Re-check; if it persists, a proxy or endpoint override may be altering AWS's answers.",
+            action,
+            "MalformedResponse",
+        )
+
+
+class IncompleteListing(AwsCallFailed):
+    """A paginated listing could not be read to its end (a repeated token, too many pages)."""
+
+    reason = "incomplete-listing"
+
+    def __init__(self, action: str, problem: str) -> None:
+        super().__init__(f"The listing from {action} could not be read to the end ({problem}); nothing is judged from part of it. Re-check.",
+                         action, "IncompleteListing")
+
+
+class CallTimedOut(AwsCallFailed):
+    """The run's deadline passed while this call had not answered."""
+
+    reason = "timeout"
+
+    def __init__(self, action: str, seconds: float) -> None:
+        super().__init__(f"{action} did not answer within the run's {seconds:g}-second deadline. Check the network and re-check.",
+                         action, "Timeout")
 
 
 class InvalidInput(RootwardenError):

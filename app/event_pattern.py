@@ -16,28 +16,49 @@ _MISSING = object()
 _NUMERIC = {"<": operator.lt, "<=": operator.le, "=": operator.eq, ">": operator.gt, ">=": operator.ge}
 
 
+# EventBridge caps patterns far below these; a local judgement is refused beyond them.
+MAX_DEPTH = 32
+MAX_PATTERN_CHARS = 64_000
+
+
 class UnsupportedPattern(ValueError):
     pass
 
 
 def matches(pattern: dict[str, Any] | str, event: dict[str, Any]) -> bool:
-    """True when ``event`` matches ``pattern`` as EventBridge would."""
+    """True when ``event`` matches ``pattern`` as EventBridge would.
+
+    Raises ``UnsupportedPattern`` for what it cannot judge: unknown operators, a pattern that
+    is not JSON, or one nested deeper than ``MAX_DEPTH`` (never a RecursionError)."""
     if isinstance(pattern, str):
-        pattern = json.loads(pattern)
-    return _match_object(pattern, event)
+        if len(pattern) > MAX_PATTERN_CHARS:
+            raise UnsupportedPattern(f"pattern longer than {MAX_PATTERN_CHARS} characters")
+        try:
+            pattern = json.loads(pattern)
+        except RecursionError:
+            raise UnsupportedPattern("pattern nested too deeply") from None
+        except ValueError as error:
+            raise UnsupportedPattern(f"pattern is not JSON ({error.msg})") from None
+    if not isinstance(pattern, dict):
+        raise UnsupportedPattern("pattern is not a JSON object")
+    return _match_object(pattern, event, 0)
 
 
-def _match_object(pattern: dict[str, Any], node: Any) -> bool:
+def _match_object(pattern: dict[str, Any], node: Any, depth: int) -> bool:
+    if depth > MAX_DEPTH:
+        raise UnsupportedPattern(f"pattern nested deeper than {MAX_DEPTH} levels")
     for key, rule in pattern.items():
         if key == "$or":
-            if not any(_match_object(alternative, node) for alternative in rule):
+            if not isinstance(rule, list) or not all(isinstance(a, dict) for a in rule):
+                raise UnsupportedPattern("$or must be a list of objects")
+            if not any(_match_object(alternative, node, depth + 1) for alternative in rule):
                 return False
             continue
         value = node.get(key, _MISSING) if isinstance(node, dict) else _MISSING
         if isinstance(rule, dict):
             if value is _MISSING or not isinstance(value, dict):
                 return False
-            if not _match_object(rule, value):
+            if not _match_object(rule, value, depth + 1):
                 return False
         elif isinstance(rule, list):
             if not _match_field(rule, value):
@@ -115,8 +136,8 @@ def _numeric(arg: list[Any], value: float) -> bool:
     return True
 
 
-def sample_root_sign_in(account_id: str) -> dict[str, Any]:
-    """A root console sign-in as EventBridge delivers it in us-east-1."""
+def sample_root_sign_in(account_id: str, partition: str = "aws", region: str = "us-east-1") -> dict[str, Any]:
+    """A root console sign-in as EventBridge delivers it in the partition's sign-in region."""
     return {
         "version": "0",
         "id": "6f87d04b-9f74-4f04-a780-7acf4b0a9b38",
@@ -124,15 +145,15 @@ def sample_root_sign_in(account_id: str) -> dict[str, Any]:
         "source": "aws.signin",
         "account": account_id,
         "time": "2026-01-01T00:00:00Z",
-        "region": "us-east-1",
+        "region": region,
         "resources": [],
         "detail": {
             "eventVersion": "1.08",
-            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:aws:iam::{account_id}:root", "accountId": account_id},
+            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:{partition}:iam::{account_id}:root", "accountId": account_id},
             "eventTime": "2026-01-01T00:00:00Z",
             "eventSource": "signin.amazonaws.com",
             "eventName": "ConsoleLogin",
-            "awsRegion": "us-east-1",
+            "awsRegion": region,
             "sourceIPAddress": "192.0.2.1",
             "responseElements": {"ConsoleLogin": "Success"},
             "additionalEventData": {"MFAUsed": "No"},
@@ -142,8 +163,9 @@ def sample_root_sign_in(account_id: str) -> dict[str, Any]:
     }
 
 
-def sample_root_api_call(account_id: str) -> dict[str, Any]:
-    """A root API call (IAM, a global service) as EventBridge delivers it in us-east-1."""
+def sample_root_api_call(account_id: str, partition: str = "aws", region: str = "us-east-1") -> dict[str, Any]:
+    """A root API call (IAM, a global service) as EventBridge delivers it in the partition's
+    sign-in region."""
     return {
         "version": "0",
         "id": "3c1b9f5e-1f0a-4a5e-9d2b-1a6f0c3e8b71",
@@ -151,15 +173,15 @@ def sample_root_api_call(account_id: str) -> dict[str, Any]:
         "source": "aws.iam",
         "account": account_id,
         "time": "2026-01-01T00:00:00Z",
-        "region": "us-east-1",
+        "region": region,
         "resources": [],
         "detail": {
             "eventVersion": "1.08",
-            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:aws:iam::{account_id}:root", "accountId": account_id},
+            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:{partition}:iam::{account_id}:root", "accountId": account_id},
             "eventTime": "2026-01-01T00:00:00Z",
             "eventSource": "iam.amazonaws.com",
             "eventName": "CreateAccessKey",
-            "awsRegion": "us-east-1",
+            "awsRegion": region,
             "sourceIPAddress": "192.0.2.1",
             "eventType": "AwsApiCall",
             "managementEvent": True,

@@ -30,6 +30,76 @@ class Status(str, enum.Enum):
         }[self.value]
 
 
+class Reason(str, enum.Enum):
+    """Why a finding has its status: a stable, machine-readable code (SPEC §2.2).
+
+    The wizard, the fixes and other tools branch on these codes, never on a finding's sentence.
+    """
+
+    # pass
+    COMPLIANT = "compliant"
+    NO_ROOT_CREDENTIALS = "no-root-credentials"
+    NOT_USED_RECENTLY = "not-used-recently"
+    NEVER_USED = "never-used"
+    # fail
+    NON_COMPLIANT = "non-compliant"
+    ROOT_KEY_ACTIVE = "root-key-active"
+    ROOT_KEY_INACTIVE = "root-key-inactive"
+    NO_MFA = "no-mfa"
+    USED_RECENTLY = "used-recently"
+    CONTACT_MISSING = "contact-missing"
+    NO_CENTRAL_IDENTITY = "no-central-identity"
+    TRUSTED_ACCESS_DISABLED = "trusted-access-disabled"
+    CONSOLIDATED_BILLING_ONLY = "consolidated-billing-only"
+    FEATURES_DISABLED = "features-disabled"
+    NO_ALERT = "no-alert"
+    RULE_DISABLED = "rule-disabled"
+    NO_CONFIRMED_SUBSCRIBER = "no-confirmed-subscriber"
+    # warn
+    ADVISORY = "advisory"
+    SIGNING_CERTIFICATE = "signing-certificate"
+    VIRTUAL_MFA = "virtual-mfa"
+    USED_THIS_SESSION = "used-this-session"
+    CONSOLE_PASSWORDS_REMAIN = "console-passwords-remain"
+    PARTIAL_COVERAGE = "partial-coverage"
+    PENDING_CONFIRMATION = "pending-confirmation"
+    # unknown
+    DENIED = "denied"
+    THROTTLED = "throttled"
+    CALL_FAILED = "call-failed"
+    MALFORMED_RESPONSE = "malformed-response"
+    INCOMPLETE_LISTING = "incomplete-listing"
+    STALE_SOURCE = "stale-source"
+    TIMEOUT = "timeout"
+    UNSUPPORTED_PATTERN = "unsupported-pattern"
+    UNSUPPORTED_PARTITION = "unsupported-partition"
+    CONNECTION = "connection"
+    CHECK_ERROR = "check-error"
+    # not_applicable
+    NOT_APPLICABLE = "not-applicable"
+    MEMBER_ACCOUNT = "member-account"
+    NO_ORGANIZATION = "no-organization"
+    NO_CONSOLE_IN_PARTITION = "no-console-in-partition"
+
+
+# The code of a finding whose check named none, and of findings in records made before codes.
+DEFAULT_REASON = {
+    Status.PASS: Reason.COMPLIANT,
+    Status.FAIL: Reason.NON_COMPLIANT,
+    Status.WARN: Reason.ADVISORY,
+    Status.UNKNOWN: Reason.CHECK_ERROR,
+    Status.NOT_APPLICABLE: Reason.NOT_APPLICABLE,
+}
+
+
+def reason_code(text: str | None, status: Status) -> str:
+    """A known ``Reason`` for ``text``, or the status's default for a missing or unknown code."""
+    try:
+        return Reason(text).value
+    except ValueError:
+        return DEFAULT_REASON[status].value
+
+
 class Severity(str, enum.Enum):
     CRITICAL = "critical"
     HIGH = "high"
@@ -96,6 +166,11 @@ class Outcome:
     status: Status
     summary: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    reason: Reason | None = None  # None: the status's default code
+
+    @property
+    def code(self) -> Reason:
+        return self.reason or DEFAULT_REASON[self.status]
 
 
 @dataclass(frozen=True)
@@ -107,6 +182,18 @@ class Finding:
     summary: str
     evidence: dict[str, Any]
     checked_at: datetime
+    reason: str = ""  # a ``Reason`` value; "" means the status's default
+    # The console host's partition (SPEC §3): console links are rewritten for it.
+    partition: str = "aws"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", reason_code(self.reason or None, self.status))
+
+    @property
+    def console_url(self) -> str:
+        from app.aws.partition import by_name
+
+        return by_name(self.partition).console_url(self.info.console_url)
 
     @property
     def id(self) -> str:
@@ -124,12 +211,13 @@ class Finding:
             "title": info.title,
             "severity": info.severity.value,
             "status": self.status.value,
+            "reason": self.reason,
             "summary": self.summary,
             "evidence": self.evidence,
             "remediation": {
                 "text": info.rationale,
                 "console_steps": list(info.console_steps),
-                "console_url": info.console_url,
+                "console_url": self.console_url,
                 "rootwarden_can_fix": info.fixable,
             },
             "references": info.references.as_dict(),
@@ -159,4 +247,5 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
 
     checked = data.get("checked_at")
     when = datetime.fromisoformat(checked.replace("Z", "+00:00")) if checked else datetime.fromtimestamp(0)
-    return Finding(info, Status(data["status"]), data.get("summary", ""), data.get("evidence", {}), when)
+    status = Status(data["status"])
+    return Finding(info, status, data.get("summary", ""), data.get("evidence", {}), when, reason_code(data.get("reason"), status))

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from app.aws.context import ALERTS_REGION, AwsContext
+from app.aws.context import AwsContext
 
 ACTIONS = ("cloudtrail:LookupEvents",)
 DAYS = 90
@@ -37,8 +37,12 @@ class RootActivity:
         return [self.start + timedelta(days=i) for i in range(DAYS + 1)]
 
 
-def fetch(aws: AwsContext, now: datetime) -> RootActivity:
+def fetch(aws: AwsContext, now: datetime, region: str) -> RootActivity:
+    """Root events of the last 90 days in ``region``: the partition's sign-in region, where
+    root console sign-ins and global-service calls are recorded. Pages are bounded; a page
+    token that repeats ends the listing."""
     start = now - timedelta(days=DAYS)
+    seen: set[str] = set()
     per_day: Counter = Counter()
     sign_ins: Counter = Counter()
     token = None
@@ -47,13 +51,14 @@ def fetch(aws: AwsContext, now: datetime) -> RootActivity:
                   "StartTime": start, "EndTime": now, "MaxResults": 50}
         if token:
             params["NextToken"] = token
-        page = aws.call("cloudtrail", "LookupEvents", ALERTS_REGION, **params)  # root sign-ins are recorded there
+        page = aws.call("cloudtrail", "LookupEvents", region, **params)
         for event in page.get("Events") or []:
             day = event["EventTime"].date()
             per_day[day] += 1
             if event.get("EventName") == "ConsoleLogin":
                 sign_ins[day] += 1
         token = page.get("NextToken")
-        if not token:
+        if not token or token in seen:
             break
+        seen.add(token)
     return RootActivity(start.date(), dict(per_day), dict(sign_ins), sum(per_day.values()))

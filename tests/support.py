@@ -23,10 +23,11 @@ NOW = datetime.now(timezone.utc)
 class Account:
     admin_keys: tuple[str, str]
     seed: Any  # a boto3 session for arranging state, as the account owner
+    region: str = "us-east-1"  # its partition is the account's (moto keeps one IAM per partition)
 
     @classmethod
     @contextlib.contextmanager
-    def started(cls) -> Iterator["Account"]:
+    def started(cls, region: str = "us-east-1") -> Iterator["Account"]:
         import boto3
         from moto import mock_aws
 
@@ -35,11 +36,11 @@ class Account:
         moto_gaps.install()
         moto_gaps.reset()
         with mock_aws():
-            seed = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="s" * 40, region_name="us-east-1")
+            seed = boto3.Session(aws_access_key_id="AKIASEEDSEEDSEEDSEED", aws_secret_access_key="s" * 40, region_name=region)
             iam = seed.client("iam")
             iam.create_user(UserName="admin")
             key = iam.create_access_key(UserName="admin")["AccessKey"]
-            yield cls((key["AccessKeyId"], key["SecretAccessKey"]), seed)
+            yield cls((key["AccessKeyId"], key["SecretAccessKey"]), seed, region)
 
     @property
     def root(self):
@@ -53,16 +54,16 @@ class Account:
 
         return moto_gaps.extras(ACCOUNT_ID)
 
-    def client(self, service: str, region: str = "us-east-1") -> Any:
-        return self.seed.client(service, region_name=region)
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.seed.client(service, region_name=region or self.region)
 
-    def context(self, region: str = "us-east-1", deny: tuple[str, ...] = (), **kw: Any) -> AwsContext:
-        ctx = AwsContext.from_keys(*self.admin_keys, region=region, **kw)
+    def context(self, region: str | None = None, deny: tuple[str, ...] = (), **kw: Any) -> AwsContext:
+        ctx = AwsContext.from_keys(*self.admin_keys, region=region or self.region, **kw)
         if deny:
             ctx.add_hook("before-call", denier(deny))
         return ctx
 
-    def check(self, check_id: str, deny: tuple[str, ...] = (), settings: Settings | None = None, region: str = "us-east-1") -> Finding:
+    def check(self, check_id: str, deny: tuple[str, ...] = (), settings: Settings | None = None, region: str | None = None) -> Finding:
         from app.runner import run_checks
 
         (finding,) = list(run_checks(self.context(region, deny), [BY_ID[check_id]], settings=settings, sleep=lambda s: None))
@@ -90,7 +91,7 @@ def denier(operations: tuple[str, ...]):
     return handler
 
 
-def put_rule(account: Account, name: str, pattern: dict, state: str = "ENABLED", region: str = "us-east-1",
+def put_rule(account: Account, name: str, pattern: dict, state: str = "ENABLED", region: str | None = None,
              email: str | None = "ops@example.com", confirm: bool = True) -> str:
     """An EventBridge rule targeting a fresh SNS topic with one e-mail subscription."""
     events, sns = account.client("events", region), account.client("sns", region)

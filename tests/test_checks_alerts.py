@@ -23,7 +23,7 @@ def test_enabled_rule_with_confirmed_subscription_passes(account):
     put_rule(account, "root-alerts", BOTH)
     finding = account.check("alerts.root-activity")
     assert finding.status is Status.PASS
-    rule = finding.evidence["eventbridge"]["rules"][0]
+    rule = finding.evidence["eventbridge"]["matching_rules"][0]
     assert rule["matches"] == ["api_call", "sign_in"] and rule["judged_by"] == ["local matcher"]
 
 
@@ -58,8 +58,29 @@ def test_rule_without_subscription_fails(account):
     assert account.check("alerts.root-activity").status is Status.FAIL
 
 
-def test_testeventpattern_answer_is_used_when_aws_gives_one(account):
-    """Where EventBridge answers TestEventPattern, its answer decides, not the local matcher."""
+# A pattern the local matcher cannot judge: an operator it does not implement.
+UNJUDGEABLE = {**BOTH, "detail": {"userIdentity": {"type": ["Root"]}, "sourceIPAddress": [{"cidr": "0.0.0.0/0"}]}}
+
+
+def test_testeventpattern_answer_is_used_for_patterns_the_local_matcher_cannot_judge(account):
+    """Where the local matcher cannot judge a pattern and EventBridge answers TestEventPattern,
+    AWS's answer decides."""
+    put_rule(account, "root-alerts", UNJUDGEABLE)
+    for answer, status in ((True, Status.PASS), (False, Status.FAIL)):
+        seen: list = []
+        ctx = account.context()
+        ctx.add_hook("before-call", answerer({"events:TestEventPattern": {"Result": answer}}, seen))
+        from app.checks import BY_ID
+        from app.runner import run_checks
+
+        (finding,) = run_checks(ctx, [BY_ID["alerts.root-activity"]], sleep=lambda s: None)
+        assert len(seen) == 2  # one question per sample event
+        assert finding.status is status
+        if answer:
+            assert finding.evidence["eventbridge"]["matching_rules"][0]["judged_by"] == ["TestEventPattern"]
+
+
+def test_locally_judged_patterns_never_ask_testeventpattern(account):
     put_rule(account, "root-alerts", BOTH)
     seen: list = []
     ctx = account.context()
@@ -68,9 +89,7 @@ def test_testeventpattern_answer_is_used_when_aws_gives_one(account):
     from app.runner import run_checks
 
     (finding,) = run_checks(ctx, [BY_ID["alerts.root-activity"]], sleep=lambda s: None)
-    assert len(seen) == 2  # one question per sample event
-    assert finding.evidence["eventbridge"]["rules"][0]["judged_by"] == ["TestEventPattern"]
-    assert finding.status is Status.FAIL
+    assert seen == [] and finding.status is Status.PASS
 
 
 def test_unknown_when_listing_rules_is_denied_and_no_cis_alarm(account):
@@ -148,8 +167,14 @@ def test_identity_denied_is_unknown(account):
     assert finding.status is Status.UNKNOWN and "sts:GetCallerIdentity" in finding.summary
 
 
-def test_testeventpattern_denied_falls_back_to_the_local_matcher(account):
+def test_testeventpattern_denied_leaves_an_unjudgeable_pattern_unknown(account):
+    put_rule(account, "root-alerts", UNJUDGEABLE)
+    finding = account.check("alerts.root-activity", deny=("events:TestEventPattern",))
+    assert finding.status is Status.UNKNOWN and finding.reason == "unsupported-pattern"
+
+
+def test_testeventpattern_denied_does_not_matter_for_a_locally_judged_pattern(account):
     put_rule(account, "root-alerts", BOTH)
     finding = account.check("alerts.root-activity", deny=("events:TestEventPattern",))
     assert finding.status is Status.PASS
-    assert finding.evidence["eventbridge"]["rules"][0]["judged_by"] == ["local matcher"]
+    assert finding.evidence["eventbridge"]["matching_rules"][0]["judged_by"] == ["local matcher"]

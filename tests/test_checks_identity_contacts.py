@@ -45,16 +45,22 @@ def test_saml_only_passes_but_warns_about_console_users(account):
     assert "legacy" in finding.summary
 
 
-def test_oidc_provider_counts(account):
-    account.client("iam").create_open_id_connect_provider(Url="https://idp.example.com", ThumbprintList=["a" * 40], ClientIDList=["x"])
-    assert account.check("identity.central").status is Status.PASS
+@pytest.mark.parametrize("url", ["https://token.actions.githubusercontent.com",
+                                 "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"])
+def test_workload_oidc_providers_are_evidence_not_central_identity(account, url):
+    """GitHub Actions and EKS OIDC providers serve workloads, not people: no pass from them."""
+    arn = account.client("iam").create_open_id_connect_provider(Url=url, ThumbprintList=["a" * 40], ClientIDList=["sts.amazonaws.com"])["OpenIDConnectProviderArn"]
+    finding = account.check("identity.central")
+    assert finding.status is Status.FAIL and finding.reason == "no-central-identity"
+    assert finding.evidence["oidc_providers"] == [arn]
+    assert "serve workloads" in finding.summary
 
 
 def test_identity_unknown_when_every_source_is_denied(account):
     denied = ("sso:ListInstances", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListOpenIDConnectProviders")
     finding = account.check("identity.central", deny=denied)
-    assert finding.status is Status.UNKNOWN
-    assert all(action in finding.summary for action in denied)
+    assert finding.status is Status.UNKNOWN and finding.reason == "denied"
+    assert all(action in finding.summary for action in denied[:3])
 
 
 def test_identity_pass_survives_one_denied_source(account):

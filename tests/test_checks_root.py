@@ -14,7 +14,7 @@ from tests.support import ACCOUNT_ID, NOW
 def test_no_root_keys_passes(account):
     finding = account.check("root.access-keys")
     assert finding.status is Status.PASS
-    assert finding.evidence["account_summary_AccountAccessKeysPresent"] == 0
+    assert finding.evidence["account_summary"]["AccountAccessKeysPresent"] == 0
 
 
 def test_active_root_key_fails_with_evidence(account):
@@ -43,18 +43,26 @@ def test_root_without_any_credentials_passes_with_reason(account):
 
 @pytest.mark.parametrize("denied", ["iam:GenerateCredentialReport", "iam:GetCredentialReport"])
 def test_credential_report_denied_is_unknown_naming_the_action(account, denied):
+    finding = account.check("root.recent-use", deny=(denied,))
+    assert finding.status is Status.UNKNOWN and finding.reason == "denied"
+    assert denied in finding.summary and "rootwarden policy" in finding.summary
+
+
+@pytest.mark.parametrize("denied", ["iam:GenerateCredentialReport", "iam:GetCredentialReport"])
+def test_live_summary_decides_without_the_report(account, denied):
+    """The report only adds detail: without it, the live summary still fails or passes."""
+    assert account.check("root.access-keys", deny=(denied,)).status is Status.PASS
     account.add_root_key()
-    for check_id in ("root.access-keys", "root.mfa", "root.recent-use"):
-        finding = account.check(check_id, deny=(denied,))
-        assert finding.status is Status.UNKNOWN
-        assert denied in finding.summary and "rootwarden policy" in finding.summary
+    finding = account.check("root.access-keys", deny=(denied,))
+    assert finding.status is Status.FAIL
+    assert finding.evidence["credential_report_error"]["action"] == denied
 
 
-def test_summary_denied_falls_back_to_the_report(account):
+def test_summary_denied_report_can_still_show_a_key(account):
     account.add_root_key()
     finding = account.check("root.access-keys", deny=("iam:GetAccountSummary",))
-    assert finding.status is Status.FAIL
-    assert finding.evidence["account_summary_AccountAccessKeysPresent"] is None
+    assert finding.status is Status.FAIL and finding.reason == "root-key-active"
+    assert finding.evidence["account_summary"] is None
 
 
 # -- root.signing-certificates -------------------------------------------------------------
@@ -66,7 +74,8 @@ def test_signing_certificate_warns(account):
 
 def test_signing_certificates_unknown_when_summary_denied(account):
     finding = account.check("root.signing-certificates", deny=("iam:GetAccountSummary",))
-    assert finding.status is Status.UNKNOWN and "iam:GetAccountSummary" in finding.summary
+    assert finding.status is Status.UNKNOWN and finding.reason == "stale-source"
+    assert "iam:GetAccountSummary" in finding.summary
 
 
 # -- root.mfa / root.mfa-hardware ----------------------------------------------------------

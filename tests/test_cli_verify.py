@@ -47,7 +47,7 @@ def test_json_shape_and_exit_1_on_a_new_account(endpoint):
 
     assert [c["id"] for c in doc["checks"]] == [c.id for c in REGISTRY]
     for check in doc["checks"]:
-        assert set(check) == {"id", "step", "title", "severity", "status", "summary", "evidence", "remediation", "references"}
+        assert set(check) == {"id", "step", "title", "severity", "status", "reason", "summary", "evidence", "remediation", "references"}
         assert check["status"] in {"pass", "fail", "warn", "unknown", "not_applicable"}
     by_id = {c["id"]: c["status"] for c in doc["checks"]}
     assert by_id["root.mfa"] == "fail" and by_id["contacts.security"] == "fail"

@@ -22,7 +22,7 @@ def test_polling_backs_off_until_complete():
     def call(op, **_):
         if op == "GenerateCredentialReport":
             return {"State": next(states)}
-        return {"Content": b"user,arn\n<root_account>,arn:aws:iam::1:root\n", "GeneratedTime": None}
+        return {"Content": (",".join(cr.COLUMNS) + "\n<root_account>" + ",N/A" * (len(cr.COLUMNS) - 1) + "\n").encode(), "GeneratedTime": None}
 
     report = cr.fetch(call, slept.append)
     assert report.root["user"] == "<root_account>"

@@ -7,16 +7,15 @@ are not thread-safe, clients are) and reused for the life of the context.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from app.aws.errors import translate
+from app.aws.responses import require
 
 if TYPE_CHECKING:
     import boto3
 
 DEFAULT_REGION = "us-east-1"
-# Root sign-in events and global-service API calls are delivered in us-east-1.
-ALERTS_REGION = "us-east-1"
 
 
 def client_config(max_attempts: int = 4) -> Any:
@@ -26,8 +25,8 @@ def client_config(max_attempts: int = 4) -> Any:
     return Config(
         retries={"mode": "standard", "max_attempts": max_attempts},
         connect_timeout=5,
-        read_timeout=20,
-        max_pool_connections=16,
+        read_timeout=15,
+        max_pool_connections=32,
         user_agent_appid="rootwarden",
     )
 
@@ -92,16 +91,15 @@ class AwsContext:
                 self._clients[key] = found
             return found
 
-    def prepare(self, services: tuple[str, ...] = ()) -> None:
-        """Create the checks' clients now (models and endpoint data load once, here), so a
-        check run starts without that one-time work. Call off the UI thread, e.g. on connect."""
-        from app.checks import SERVICES
-
-        for service, region in services or SERVICES:
+    def prepare(self, services: Iterable[tuple[str, str | None]]) -> None:
+        """Create these (service, region) clients now (models and endpoint data load once,
+        here), so a check run starts without that one-time work. Call off the UI thread."""
+        for service, region in services:
             self.client(service, region)
 
     def call(self, service: str, operation: str, region: str | None = None, **params: Any) -> dict[str, Any]:
-        """Call ``operation`` (PascalCase) and return the response; errors become typed errors."""
+        """Call ``operation`` (PascalCase) and return the response; errors become typed errors,
+        and a response without the fields the checks read raises ``MalformedResponse``."""
         client = self.client(service, region)
         method = getattr(client, _snake(operation))
         try:
@@ -109,6 +107,7 @@ class AwsContext:
         except Exception as error:
             raise translate(error, service, operation) from None
         response.pop("ResponseMetadata", None)
+        require(service, operation, response)
         return response
 
 

@@ -2,7 +2,9 @@
 
 Report values are strings; dates may be ISO 8601 or one of ``N/A``, ``no_information``,
 ``not_supported``, and root's ``password_enabled`` may be ``not_supported``. Helpers here keep
-the raw text for evidence and give ``None`` for "no date".
+the raw text for evidence and give ``None`` for "no date". A report that cannot be trusted —
+not UTF-8, missing columns, two root rows, a date that does not parse — raises
+``MalformedResponse``: it is never read as "nothing there" (SPEC §2.2).
 """
 from __future__ import annotations
 
@@ -12,9 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from app.errors import AwsCallFailed
+from app.errors import AwsCallFailed, MalformedResponse
 
 ROOT_USER = "<root_account>"
+ACTION = "iam:GetCredentialReport"
+COLUMNS = (
+    "user", "password_enabled", "password_last_used", "mfa_active",
+    "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
+    "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+    "cert_1_active", "cert_2_active",
+)
 NO_DATE = {"N/A", "no_information", "not_supported", ""}
 # Seconds to wait between GenerateCredentialReport polls: back-off, never a hot loop.
 POLL_DELAYS = (0.2, 0.4, 0.8, 1.6, 3.2, 5.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0)
@@ -27,7 +36,11 @@ class CredentialReport:
 
     @property
     def root(self) -> dict[str, str] | None:
-        return next((row for row in self.rows if row.get("user") == ROOT_USER), None)
+        """The root row; two of them contradict each other and raise ``MalformedResponse``."""
+        found = [row for row in self.rows if row.get("user") == ROOT_USER]
+        if len(found) > 1:
+            raise MalformedResponse(ACTION, f"{len(found)} root rows ({ROOT_USER}) in the credential report")
+        return found[0] if found else None
 
     @property
     def users(self) -> tuple[dict[str, str], ...]:
@@ -35,20 +48,31 @@ class CredentialReport:
 
 
 def parse_report(content: bytes | str, generated_time: str = "") -> CredentialReport:
-    text = content.decode("utf-8") if isinstance(content, bytes) else content
-    rows = tuple(dict(row) for row in csv.DictReader(io.StringIO(text)))
+    try:
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        reader = csv.DictReader(io.StringIO(text))
+        rows = tuple(dict(row) for row in reader)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise MalformedResponse(ACTION, f"a credential report that is not readable CSV ({type(error).__name__})") from None
+    missing = [name for name in COLUMNS if name not in (reader.fieldnames or ())]
+    if missing:
+        raise MalformedResponse(ACTION, f"a credential report without the columns {', '.join(missing)}")
     return CredentialReport(rows, generated_time)
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """A credential-report date, or None for N/A, no_information, not_supported or empty."""
+def parse_date(value: str | None, column: str = "a date column") -> datetime | None:
+    """A credential-report date, or None for N/A, no_information, not_supported or empty.
+    Anything else that does not parse raises ``MalformedResponse`` (never "no date")."""
     if value is None or value.strip() in NO_DATE:
         return None
     text = value.strip().replace("Z", "+00:00")
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        return None
+        raise MalformedResponse(ACTION, f"an unparseable date in {column} ({value[:40]!r})") from None
+    if moment.tzinfo is None:
+        raise MalformedResponse(ACTION, f"a date without a time zone in {column} ({value[:40]!r})")
+    return moment
 
 
 def is_true(value: str | None) -> bool:
@@ -72,5 +96,5 @@ def fetch(call: Callable[..., dict], sleep: Callable[[float], None]) -> Credenti
             )
         sleep(delay)
     response = call("GetCredentialReport")
-    generated = response.get("GeneratedTime")
+    generated = response.get("GeneratedTime")  # the content's presence and type are checked on receipt
     return parse_report(response["Content"], generated.isoformat() if hasattr(generated, "isoformat") else str(generated or ""))

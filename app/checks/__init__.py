@@ -30,10 +30,15 @@ REGISTRY: tuple[Check, ...] = (
 
 BY_ID: dict[str, Check] = {check.id: check for check in REGISTRY}
 
-# The (service, region) clients a full run uses; None is the connection's own region.
-SERVICES: tuple[tuple[str, str | None], ...] = (
-    ("sts", None), ("iam", None), ("sso-admin", None), ("account", None), ("cloudtrail", None), ("logs", None),
-    ("cloudwatch", None), ("events", "us-east-1"), ("sns", "us-east-1"),
-)
 
-__all__ = ["REGISTRY", "BY_ID", "SERVICES", "Check", "CheckRun", "Settings"]
+
+def services(sign_in_region: str | None) -> tuple[tuple[str, str | None], ...]:
+    """The (service, region) clients a full run uses; None is the connection's own region.
+    The alert rule's services live in the partition's sign-in region."""
+    return (
+        ("sts", None), ("iam", None), ("sso-admin", None), ("account", None), ("cloudtrail", None), ("logs", None),
+        ("cloudwatch", None), ("events", sign_in_region), ("sns", sign_in_region),
+    )
+
+
+__all__ = ["REGISTRY", "BY_ID", "services", "Check", "CheckRun", "Settings"]

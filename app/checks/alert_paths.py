@@ -1,12 +1,17 @@
 """The two ways an account can be alerted of root activity, each judged on its own.
 
-1. An EventBridge rule in us-east-1 matching root sign-ins and root API calls, targeting an SNS
-   topic with a confirmed subscription.
+1. An EventBridge rule in the partition's sign-in region (us-east-1, us-gov-west-1,
+   cn-north-1) matching root sign-ins and root API calls, targeting an SNS topic with a
+   confirmed subscription.
 2. The CIS metric filter on a multi-region trail's log group, with an alarm notifying an SNS
    topic with a confirmed subscription.
 
-Each path returns a ``PathResult``; ``root_activity_alerts`` combines them. Calls go through the
-run's snapshot; independent calls are prefetched together to keep round trips few.
+Each path returns a ``PathResult``; ``root_activity_alerts`` combines them. Any one valid way
+passes, whatever other rules or alarms are broken: a rule whose topic was deleted, or that
+points into another partition, is evidence, not a reason for ``unknown`` — unless it could
+have completed the coverage nothing else gives. Rules are matched locally first; AWS's
+``TestEventPattern`` is asked only about patterns the local matcher cannot judge, and targets
+are read only for rules that match, so the calls do not grow with unrelated rules.
 """
 from __future__ import annotations
 
@@ -16,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import event_pattern
-from app.aws.context import ALERTS_REGION
 from app.checks.base import CheckRun, paginate
 from app.errors import AwsCallFailed
-from app.model import Status
+from app.model import Reason, Status
 
 CIS_CLAUSES = frozenset({'$.userIdentity.type="Root"', "$.userIdentity.invokedByNOTEXISTS", '$.eventType!="AwsServiceEvent"'})
+KINDS = {"sign_in": "root console sign-ins", "api_call": "root API calls"}
+ALL_EVENTS_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 
 
 @dataclass
@@ -29,6 +35,12 @@ class PathResult:
     status: Status
     summary: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    reason: Reason | None = None
+
+
+def required_kinds(run: CheckRun) -> set[str]:
+    """Root sign-ins and root API calls; API calls alone where root has no console (GovCloud)."""
+    return set(KINDS) if run.snapshot.partition.root_console else {"api_call"}
 
 
 # -- shared: SNS subscriptions ----------------------------------------------------------------
@@ -38,72 +50,150 @@ def _region_of(arn: str) -> str:
 
 def topic_state(run: CheckRun, topic_arn: str) -> dict[str, Any]:
     """Confirmed and pending subscription counts of one topic (protocol names, no endpoints)."""
-    subs = list(paginate(run, "sns", "ListSubscriptionsByTopic", "Subscriptions", "NextToken", _region_of(topic_arn), TopicArn=topic_arn))
-    confirmed = [s["Protocol"] for s in subs if str(s.get("SubscriptionArn", "")).startswith("arn:")]
-    pending = sum(1 for s in subs if s.get("SubscriptionArn") == "PendingConfirmation")
+    subs = paginate(run, "sns", "ListSubscriptionsByTopic", "Subscriptions", "NextToken", _region_of(topic_arn), TopicArn=topic_arn)
+    confirmed = [s["Protocol"] for s in subs if s["SubscriptionArn"].startswith("arn:")]
+    pending = sum(1 for s in subs if s["SubscriptionArn"] == "PendingConfirmation")
     return {"topic": topic_arn, "confirmed": confirmed, "pending": pending}
+
+
+def _sns_topics(run: CheckRun, arns: list[str]) -> tuple[list[str], list[str]]:
+    """(SNS topics in this partition, SNS topics elsewhere) among target/action ARNs."""
+    ours, elsewhere = [], []
+    partition = run.snapshot.partition.name
+    for arn in arns:
+        parts = arn.split(":")
+        if len(parts) < 6 or parts[0] != "arn" or parts[2] != "sns" or not parts[3]:
+            continue
+        (ours if parts[1] == partition else elsewhere).append(arn)
+    return ours, elsewhere
 
 
 def _prefetch_topics(run: CheckRun, topics: list[str]) -> None:
     run.snapshot.prefetch(*[("sns", "ListSubscriptionsByTopic", _region_of(t), {"TopicArn": t}) for t in topics])
 
 
+def _error(error: AwsCallFailed) -> dict[str, str]:
+    return {"action": error.action, "reason": error.reason, "message": str(error)}
+
+
 # -- path 1: EventBridge -------------------------------------------------------------------------
-def _covers(run: CheckRun, pattern: str, sample: dict[str, Any]) -> tuple[bool | None, str]:
-    """Whether a pattern matches a sample event: AWS's answer if it gives one, else the local matcher."""
+def _judge_locally(pattern: str, sample: dict[str, Any]) -> bool | None:
+    """The local matcher's answer, or None where it cannot judge the pattern."""
     try:
-        answer = run.snapshot.call("events", "TestEventPattern", ALERTS_REGION, EventPattern=pattern, Event=json.dumps(sample))
-        if "Result" in answer:
-            return bool(answer["Result"]), "TestEventPattern"
+        return event_pattern.matches(pattern, sample)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+
+
+def _ask_aws(run: CheckRun, region: str, pattern: str, sample: dict[str, Any]) -> bool | None:
+    try:
+        return run.snapshot.call("events", "TestEventPattern", region, EventPattern=pattern, Event=json.dumps(sample))["Result"]
     except AwsCallFailed:
-        pass
-    try:
-        return event_pattern.matches(pattern, sample), "local matcher"
-    except (event_pattern.UnsupportedPattern, ValueError, TypeError):
-        return None, "unsupported pattern"
+        return None
+
+
+def _coverage_words(kinds: set[str]) -> str:
+    return " and ".join(KINDS[k] for k in KINDS if k in kinds)
 
 
 def eventbridge(run: CheckRun) -> PathResult:
+    region = run.snapshot.sign_in_region
+    partition = run.snapshot.partition.name
     account = run.snapshot.account_id
-    samples = {"sign_in": event_pattern.sample_root_sign_in(account), "api_call": event_pattern.sample_root_api_call(account)}
-    rules = [r for r in paginate(run, "events", "ListRules", "Rules", "NextToken", ALERTS_REGION) if r.get("EventPattern")]
-    enabled = [r for r in rules if str(r.get("State", "")).startswith("ENABLED")]
-    run.snapshot.prefetch(
-        *[("events", "TestEventPattern", ALERTS_REGION, {"EventPattern": r["EventPattern"], "Event": json.dumps(s)}) for r in rules for s in samples.values()],
-        *[("events", "ListTargetsByRule", ALERTS_REGION, {"Rule": r["Name"]}) for r in enabled],
-    )
-    described, covered, pending_only, unsupported = [], set(), set(), False
-    for rule in rules:
-        coverage = {kind: _covers(run, rule["EventPattern"], sample) for kind, sample in samples.items()}
-        kinds = {kind for kind, (hit, _) in coverage.items() if hit}
-        unsupported |= any(hit is None for hit, _ in coverage.values())
+    samples = {"sign_in": event_pattern.sample_root_sign_in(account, partition, region),
+               "api_call": event_pattern.sample_root_api_call(account, partition, region)}
+    required = required_kinds(run)
+    rules = [r for r in paginate(run, "events", "ListRules", "Rules", "NextToken", region) if r.get("EventPattern")]
+    verdicts = {r["Name"]: {kind: _judge_locally(r["EventPattern"], sample) for kind, sample in samples.items()} for r in rules}
+    unjudged = [(r, kind) for r in rules for kind, hit in verdicts[r["Name"]].items() if hit is None]
+    run.snapshot.prefetch(*[("events", "TestEventPattern", region, {"EventPattern": r["EventPattern"], "Event": json.dumps(samples[k])})
+                            for r, k in unjudged])
+    for rule, kind in unjudged:
+        verdicts[rule["Name"]][kind] = _ask_aws(run, region, rule["EventPattern"], samples[kind])
+    matching = [r for r in rules if any(verdicts[r["Name"]].values())]
+    enabled = [r for r in matching if str(r.get("State", "")).startswith("ENABLED")]
+    run.snapshot.prefetch(*[("events", "ListTargetsByRule", region, {"Rule": r["Name"]}) for r in enabled])
+
+    described: list[dict[str, Any]] = []
+    covered: dict[str, list[str]] = {}  # kind → rules delivering it to a confirmed subscriber
+    pending_only: set[str] = set()
+    uncertain: set[str] = {k for r in rules for k, hit in verdicts[r["Name"]].items() if hit is None}
+    errors: list[AwsCallFailed] = []
+    for rule in matching:
+        kinds = {k for k, hit in verdicts[rule["Name"]].items() if hit}
+        asked = {k for r, k in unjudged if r is rule}
         entry: dict[str, Any] = {"rule": rule["Name"], "state": rule.get("State"), "matches": sorted(kinds),
-                                 "judged_by": sorted({how for _, how in coverage.values()})}
+                                 "judged_by": sorted({"TestEventPattern" if k in asked else "local matcher" for k in samples})}
         described.append(entry)
-        if not kinds or rule not in enabled:
+        if rule not in enabled:
             continue
-        targets = [t["Arn"] for t in paginate(run, "events", "ListTargetsByRule", "Targets", "NextToken", ALERTS_REGION, Rule=rule["Name"])]
-        topics = [t for t in targets if t.startswith("arn:aws:sns:") or ":sns:" in t]
-        _prefetch_topics(run, topics)
-        entry["topics"] = [topic_state(run, t) for t in topics]
-        if any(t["confirmed"] for t in entry["topics"]):
-            covered |= kinds
-        elif any(t["pending"] for t in entry["topics"]):
+        try:
+            targets = [t["Arn"] for t in paginate(run, "events", "ListTargetsByRule", "Targets", "NextToken", region, Rule=rule["Name"])]
+            topics, elsewhere = _sns_topics(run, targets)
+            if elsewhere:
+                entry["topics_in_another_partition"] = elsewhere
+            _prefetch_topics(run, topics)
+            entry["topics"] = []
+            for topic in topics:
+                try:
+                    entry["topics"].append(topic_state(run, topic))
+                except AwsCallFailed as error:  # e.g. a deleted topic: this target delivers nothing
+                    entry["topics"].append({"topic": topic, "error": _error(error)})
+                    errors.append(error)
+                    uncertain |= kinds
+        except AwsCallFailed as error:
+            entry["error"] = _error(error)
+            errors.append(error)
+            uncertain |= kinds
+            continue
+        if any(t.get("confirmed") for t in entry["topics"]):
+            for kind in kinds:
+                covered.setdefault(kind, []).append(rule["Name"])
+        elif any(t.get("pending") for t in entry["topics"]):
             pending_only |= kinds
-    evidence = {"region": ALERTS_REGION, "rules": described}
-    if covered >= {"sign_in", "api_call"}:
-        return PathResult(Status.PASS, "An enabled EventBridge rule in us-east-1 sends root sign-ins and root API calls to a confirmed SNS subscription.", evidence)
+    unjudged_left = sorted({r["Name"] for r in rules if None in verdicts[r["Name"]].values()})
+    evidence = {"region": region, "rules_on_default_bus": len(rules), "matching_rules": described, "unjudged_rules": unjudged_left}
+    return _eventbridge_verdict(region, required, covered, pending_only, uncertain, errors, unjudged_left, described, rules, evidence)
+
+
+def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, list[str]], pending_only: set[str], uncertain: set[str],
+                         errors: list[AwsCallFailed], unjudged: list[str], described: list[dict[str, Any]], rules: list[dict[str, Any]],
+                         evidence: dict[str, Any]) -> PathResult:
+    if required <= set(covered):
+        names = sorted({name for kind in required for name in covered[kind]})
+        states = {r["Name"]: r.get("State") for r in rules}
+        read_only = all(states.get(n) == ALL_EVENTS_STATE for n in names)
+        scope = ("including read-only calls" if read_only else
+                 f"but not read-only calls (state ENABLED; {ALL_EVENTS_STATE} adds them)")
+        return PathResult(
+            Status.PASS,
+            f"The EventBridge rule {', '.join(names)} in {region} sends {_coverage_words(required)} to a confirmed SNS subscription. "
+            f"It sees API calls made in {region} and to global services such as IAM, {scope}; API calls in other regions need "
+            "the CIS metric filter on a multi-region trail.",
+            evidence, Reason.COMPLIANT)
+    if errors or unjudged:
+        if required <= set(covered) | uncertain:
+            if errors:
+                first = errors[0]
+                return PathResult(Status.UNKNOWN, f"A rule that matches root activity could not be followed to its subscribers: {first}",
+                                  evidence, Reason(first.reason))
+            return PathResult(Status.UNKNOWN, f"The pattern of rule(s) {', '.join(unjudged[:5])} cannot be judged locally and AWS did not "
+                              "answer TestEventPattern for it.", evidence, Reason.UNSUPPORTED_PATTERN)
     if covered:
-        missing = "root API calls" if "sign_in" in covered else "root console sign-ins"
-        return PathResult(Status.WARN, f"The EventBridge alert misses {missing}: widen the rule's pattern.", evidence)
+        missing = _coverage_words(required - set(covered))
+        return PathResult(Status.WARN, f"The EventBridge alert in {region} misses {missing}: widen the rule's pattern.", evidence, Reason.PARTIAL_COVERAGE)
     if pending_only:
-        return PathResult(Status.WARN, "An EventBridge rule matches root activity, but every SNS subscription is still pending confirmation: confirm the e-mail.", evidence)
-    if unsupported:
-        return PathResult(Status.UNKNOWN, "A rule's pattern uses operators the local matcher cannot judge and AWS did not answer TestEventPattern.", evidence)
-    disabled = [e["rule"] for e in described if e["matches"] and e["state"] not in ("ENABLED",) and not str(e["state"]).startswith("ENABLED")]
+        return PathResult(Status.WARN, f"An EventBridge rule in {region} matches root activity, but every SNS subscription is still pending "
+                          "confirmation: confirm the e-mail.", evidence, Reason.PENDING_CONFIRMATION)
+    disabled = [e["rule"] for e in described if not str(e["state"] or "").startswith("ENABLED")]
     if disabled:
-        return PathResult(Status.FAIL, f"The rule(s) {', '.join(disabled)} would match root activity but are disabled: enable them.", evidence)
-    return PathResult(Status.FAIL, "No enabled EventBridge rule in us-east-1 matches root activity (root sign-in events are delivered only there).", evidence)
+        return PathResult(Status.FAIL, f"The rule(s) {', '.join(disabled)} would match root activity but are disabled: enable them.",
+                          evidence, Reason.RULE_DISABLED)
+    if described:
+        return PathResult(Status.FAIL, f"A rule in {region} matches root activity but notifies no confirmed SNS subscription in this partition.",
+                          evidence, Reason.NO_CONFIRMED_SUBSCRIBER)
+    return PathResult(Status.FAIL, f"No enabled EventBridge rule in {region} matches root activity (root sign-in events are delivered only there).",
+                      evidence, Reason.NO_ALERT)
 
 
 # -- path 2: CIS metric filter -----------------------------------------------------------------
@@ -118,41 +208,74 @@ def is_cis_root_filter(pattern: str) -> bool:
 def _log_group(arn: str) -> tuple[str, str]:
     """(region, name) of a CloudWatch Logs log-group ARN (``...:log-group:NAME:*``)."""
     parts = arn.split(":")
+    if len(parts) < 7 or parts[5] != "log-group" or not parts[3]:
+        raise ValueError(arn)
     return parts[3], parts[6]
 
 
+def _cis_alarms(run: CheckRun, trail: dict[str, Any], region: str, group: str) -> list[dict[str, Any]]:
+    """The CIS root-usage filters on one trail's log group and the alarms on their metrics."""
+    found = []
+    filters = paginate(run, "logs", "DescribeMetricFilters", "metricFilters", "nextToken", region, logGroupName=group)
+    for flt in filters:
+        if not is_cis_root_filter(flt.get("filterPattern", "")):
+            continue
+        for metric in flt.get("metricTransformations") or []:
+            alarms = paginate(run, "cloudwatch", "DescribeAlarmsForMetric", "MetricAlarms", "NextToken", region,
+                              MetricName=metric["metricName"], Namespace=metric["metricNamespace"])
+            topics, elsewhere = _sns_topics(run, sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or []}))
+            _prefetch_topics(run, topics)
+            states = []
+            for topic in topics:
+                try:
+                    states.append(topic_state(run, topic))
+                except AwsCallFailed as error:  # a deleted topic notifies nobody
+                    states.append({"topic": topic, "error": _error(error)})
+            found.append({"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
+                          "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere})
+    return found
+
+
 def metric_filter(run: CheckRun) -> PathResult:
-    trails = run.snapshot.call("cloudtrail", "DescribeTrails").get("trailList") or []
+    trails = run.snapshot.call("cloudtrail", "DescribeTrails")["trailList"]
     fed = [t for t in trails if t.get("IsMultiRegionTrail") and t.get("CloudWatchLogsLogGroupArn")]
-    evidence: dict[str, Any] = {"multi_region_trails_with_logs": [t.get("Name") for t in fed]}
+    evidence: dict[str, Any] = {"multi_region_trails_with_logs": [t["Name"] for t in fed]}
     if not fed:
-        return PathResult(Status.FAIL, "No multi-region CloudTrail trail sends its logs to CloudWatch Logs, so the CIS metric filter has nothing to watch.", evidence)
-    groups = {t["TrailARN"]: _log_group(t["CloudWatchLogsLogGroupArn"]) for t in fed}
+        return PathResult(Status.FAIL, "No multi-region CloudTrail trail sends its logs to CloudWatch Logs, so the CIS metric filter has nothing to watch.",
+                          evidence, Reason.NO_ALERT)
+    groups: dict[str, tuple[str, str]] = {}
+    for trail in fed:
+        try:
+            groups[trail["TrailARN"]] = _log_group(trail["CloudWatchLogsLogGroupArn"])
+        except ValueError:
+            continue
     run.snapshot.prefetch(
-        *[("cloudtrail", "GetTrailStatus", t.get("HomeRegion"), {"Name": t["TrailARN"]}) for t in fed],
+        *[("cloudtrail", "GetTrailStatus", t.get("HomeRegion"), {"Name": t["TrailARN"]}) for t in fed if t["TrailARN"] in groups],
         *[("logs", "DescribeMetricFilters", region, {"logGroupName": name}) for region, name in groups.values()],
     )
     found: list[dict[str, Any]] = []
+    errors: list[AwsCallFailed] = []
     for trail in fed:
-        if not run.snapshot.call("cloudtrail", "GetTrailStatus", trail.get("HomeRegion"), Name=trail["TrailARN"]).get("IsLogging"):
+        if trail["TrailARN"] not in groups:
             continue
-        region, group = groups[trail["TrailARN"]]
-        filters = run.snapshot.call("logs", "DescribeMetricFilters", region, logGroupName=group).get("metricFilters") or []
-        for flt in filters:
-            if not is_cis_root_filter(flt.get("filterPattern", "")):
+        try:
+            if not run.snapshot.call("cloudtrail", "GetTrailStatus", trail.get("HomeRegion"), Name=trail["TrailARN"])["IsLogging"]:
                 continue
-            for metric in flt.get("metricTransformations") or []:
-                alarms = run.snapshot.call("cloudwatch", "DescribeAlarmsForMetric", region,
-                                           MetricName=metric["metricName"], Namespace=metric["metricNamespace"]).get("MetricAlarms") or []
-                topics = sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or [] if ":sns:" in a})
-                _prefetch_topics(run, topics)
-                found.append({"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
-                              "alarms": [a.get("AlarmName") for a in alarms], "topics": [topic_state(run, t) for t in topics]})
+            found.extend(_cis_alarms(run, trail, *groups[trail["TrailARN"]]))
+        except AwsCallFailed as error:  # one unreadable trail does not hide another that works
+            errors.append(error)
     evidence["cis_filters"] = found
-    if any(t["confirmed"] for f in found for t in f["topics"]):
-        return PathResult(Status.PASS, "The CIS root-usage metric filter on a logging multi-region trail has an alarm notifying a confirmed SNS subscription.", evidence)
-    if any(t["pending"] for f in found for t in f["topics"]):
-        return PathResult(Status.WARN, "The CIS root-usage alarm exists, but every SNS subscription is still pending confirmation.", evidence)
+    if errors:
+        evidence["errors"] = [_error(e) for e in errors]
+    if any(t.get("confirmed") for f in found for t in f["topics"]):
+        return PathResult(Status.PASS, "The CIS root-usage metric filter on a logging multi-region trail has an alarm notifying a confirmed SNS "
+                          "subscription; it sees root activity in every region.", evidence, Reason.COMPLIANT)
+    if errors:
+        return PathResult(Status.UNKNOWN, f"A trail's CIS metric filter or alarm could not be read: {errors[0]}", evidence, Reason(errors[0].reason))
+    if any(t.get("pending") for f in found for t in f["topics"]):
+        return PathResult(Status.WARN, "The CIS root-usage alarm exists, but every SNS subscription is still pending confirmation.", evidence,
+                          Reason.PENDING_CONFIRMATION)
     if found:
-        return PathResult(Status.FAIL, "The CIS root-usage metric filter exists, but no alarm on it notifies a confirmed SNS subscription.", evidence)
-    return PathResult(Status.FAIL, "No CIS root-usage metric filter on a logging multi-region trail's log group.", evidence)
+        return PathResult(Status.FAIL, "The CIS root-usage metric filter exists, but no alarm on it notifies a confirmed SNS subscription.", evidence,
+                          Reason.NO_CONFIRMED_SUBSCRIBER)
+    return PathResult(Status.FAIL, "No CIS root-usage metric filter on a logging multi-region trail's log group.", evidence, Reason.NO_ALERT)

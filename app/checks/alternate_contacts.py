@@ -8,7 +8,7 @@ from typing import Callable
 
 from app.checks.base import Check, CheckRun
 from app.errors import AwsCallFailed
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 CONSOLE_URL = "https://console.aws.amazon.com/billing/home#/account"
 DOC_URL = "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html"
@@ -40,10 +40,10 @@ def _evaluator(contact_type: str) -> Callable[[CheckRun], Outcome]:
             contact = run.snapshot.call("account", "GetAlternateContact", AlternateContactType=contact_type)["AlternateContact"]
         except AwsCallFailed as error:
             if error.code == "ResourceNotFoundException":
-                return Outcome(Status.FAIL, f"No {contact_type.lower()} contact is set: AWS can reach only the root e-mail.", {"AlternateContactType": contact_type})
+                return Outcome(Status.FAIL, f"No {contact_type.lower()} contact is set: AWS can reach only the root e-mail.", {"AlternateContactType": contact_type}, Reason.CONTACT_MISSING)
             raise
         evidence = {k: contact.get(k) for k in ("AlternateContactType", "Name", "Title", "EmailAddress")}
-        return Outcome(Status.PASS, f"{contact_type.capitalize()} contact: {contact.get('Name')} <{contact.get('EmailAddress')}>.", evidence)
+        return Outcome(Status.PASS, f"{contact_type.capitalize()} contact: {contact.get('Name')} <{contact.get('EmailAddress')}>.", evidence, Reason.COMPLIANT)
 
     return evaluate
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from app.aws.snapshot import AccountSnapshot
 from app.model import CheckInfo, Outcome
@@ -24,6 +24,8 @@ class Settings:
 
     recent_use_days: int = 30
     session_started_at: datetime | None = None
+    # The whole run's deadline (SPEC §4): checks still waiting then are `unknown` (timeout).
+    deadline_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,6 @@ class Check:
 
 
 def paginate(run: CheckRun, service: str, operation: str, items: str, token: str,
-             region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
-    """Items across pages, each page fetched once per run through the snapshot.
-
-    ``token`` names the paging parameter, the same in request and response (NextToken, Marker).
-    """
-    next_token: str | None = None
-    while True:
-        page_params = dict(params, **({token: next_token} if next_token else {}))
-        page = run.snapshot.call(service, operation, region, **page_params)
-        yield from page.get(items) or []
-        next_token = page.get(token)
-        if not next_token or page.get("IsTruncated") is False:
-            return
+             region: str | None = None, **params: Any) -> list[Any]:
+    """Every item of a paginated listing, through the run's snapshot (``AccountSnapshot.pages``)."""
+    return run.snapshot.pages(service, operation, items, token, region, **params)

@@ -6,7 +6,7 @@ from typing import Any, Callable
 from app.aws.credential_report import is_true
 from app.checks.base import Check, CheckRun, paginate
 from app.errors import AwsCallFailed
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="identity.central",
@@ -35,44 +35,58 @@ SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
 
 
 def _sources(run: CheckRun) -> dict[str, Callable[[], list[Any]]]:
+    """Where people's central sign-in shows up; OIDC providers are read for evidence only."""
     return {
-        "identity_center_instances": lambda: [i.get("InstanceArn") for i in paginate(run, "sso-admin", "ListInstances", "Instances", "NextToken")],
-        "identity_center_roles": lambda: [r.get("RoleName") for r in paginate(run, "iam", "ListRoles", "Roles", "Marker", PathPrefix=SSO_ROLE_PATH)],
-        "saml_providers": lambda: [p.get("Arn") for p in run.snapshot.call("iam", "ListSAMLProviders").get("SAMLProviderList") or []],
-        "oidc_providers": lambda: [p.get("Arn") for p in run.snapshot.call("iam", "ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []],
+        # Identity Center is regional: ALL_REGIONS finds an instance wherever it lives.
+        "identity_center_instances": lambda: [
+            {"arn": i["InstanceArn"], "region": i.get("PrimaryRegion"), "status": i.get("Status")}
+            for i in paginate(run, "sso-admin", "ListInstances", "Instances", "NextToken", RegionScope="ALL_REGIONS")
+            if i.get("Status") in (None, "ACTIVE")],
+        "identity_center_roles": lambda: [r["RoleName"] for r in paginate(run, "iam", "ListRoles", "Roles", "Marker", PathPrefix=SSO_ROLE_PATH)
+                                          if str(r.get("Path", SSO_ROLE_PATH)).startswith(SSO_ROLE_PATH)],
+        "saml_providers": lambda: [p["Arn"] for p in run.snapshot.call("iam", "ListSAMLProviders")["SAMLProviderList"]],
+        "oidc_providers": lambda: [p["Arn"] for p in run.snapshot.call("iam", "ListOpenIDConnectProviders")["OpenIDConnectProviderList"]],
     }
 
 
-_READABLE = {
+# Sources that show people signing in centrally. IAM OIDC providers do not: they serve
+# workloads (GitHub Actions, EKS service accounts, GitLab, Terraform Cloud…), not people.
+CENTRAL = {
     "identity_center_instances": "an IAM Identity Center instance",
     "identity_center_roles": "roles provisioned by Identity Center",
     "saml_providers": "a SAML provider",
-    "oidc_providers": "an OIDC provider",
 }
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    evidence: dict[str, Any] = {"identity_center_region": run.snapshot.aws.region}
-    denied: list[str] = []
+    evidence: dict[str, Any] = {}
+    failed: list[AwsCallFailed] = []
     for name, fetch in _sources(run).items():
         try:
             evidence[name] = fetch()
         except AwsCallFailed as error:
             evidence[name] = None
-            denied.append(error.action)
+            failed.append(error)
     console_users = [r["user"] for r in run.snapshot.credential_report().users if is_true(r.get("password_enabled"))]
     evidence["iam_users_with_console_password"] = console_users
-    central = [name for name in _sources(run) if evidence.get(name)]
+    oidc = evidence.get("oidc_providers") or []
+    oidc_note = f" The {len(oidc)} IAM OIDC provider(s) serve workloads, not people, and do not count." if oidc else ""
+    central = [name for name in CENTRAL if evidence.get(name)]
     if central:
-        found = ", ".join(_READABLE[name] for name in central)
+        found = ", ".join(CENTRAL[name] for name in central)
         if console_users:
-            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {_users(console_users)} still sign in with IAM passwords: {', '.join(console_users)}.", evidence)
-        return Outcome(Status.PASS, f"Central identity is in place ({found}).", evidence)
-    if denied:
-        evidence["denied_actions"] = denied
-        return Outcome(Status.UNKNOWN, f"No central identity found, but these calls were denied: {', '.join(denied)}. Grant them (`rootwarden policy`) and re-check.", evidence)
+            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {_users(console_users)} still sign in with IAM passwords: {', '.join(console_users)}.",
+                           evidence, Reason.CONSOLE_PASSWORDS_REMAIN)
+        return Outcome(Status.PASS, f"Central identity is in place ({found}).", evidence, Reason.COMPLIANT)
+    relevant = [e for e in failed if e.action != "iam:ListOpenIDConnectProviders"]
+    if relevant:
+        evidence["failed_actions"] = [e.action for e in relevant]
+        actions = ", ".join(e.action for e in relevant)
+        return Outcome(Status.UNKNOWN, f"No central identity found, but these calls did not answer usably: {actions}. "
+                       "Grant them (`rootwarden policy`) and re-check.", evidence, Reason(relevant[0].reason))
     users = f"; {_users(console_users)} sign in with IAM passwords instead" if console_users else ""
-    return Outcome(Status.FAIL, f"No IAM Identity Center instance, Identity Center roles or SAML/OIDC provider found{users}.", evidence)
+    return Outcome(Status.FAIL, f"No IAM Identity Center instance (in any region), Identity Center roles or SAML provider found{users}.{oidc_note}",
+                   evidence, Reason.NO_CENTRAL_IDENTITY)
 
 
 CHECK = Check(INFO, evaluate, shared=("credential_report",))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.checks import root_credentials as rc
 from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="root.access-keys",
@@ -31,27 +31,24 @@ INFO = CheckInfo(
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    row = rc.root_row(run)
-    summary = rc.summary_or_none(run)
-    keys = rc.key_evidence(row)
-    evidence = {
-        "credential_report_keys": keys,
-        "account_summary_AccountAccessKeysPresent": None if summary is None else summary.get("AccountAccessKeysPresent"),
-        "credential_report_generated": run.snapshot.credential_report().generated_time,
-    }
-    if rc.has_no_credentials(row, summary):
-        return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence)
-    present = bool(summary.get("AccountAccessKeysPresent")) if summary is not None else bool(keys)
-    if not present:
+    facts = rc.facts(run)
+    keys = facts.keys
+    evidence = facts.evidence(credential_report_keys=keys)
+    active = [k for k in keys if k["active"] == "true"]
+    live = facts.live("AccountAccessKeysPresent")
+    if live == 0:
+        if facts.has_no_credentials:
+            return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
         note = " (the credential report, up to 4 hours old, still lists keys deleted since)" if keys else ""
-        return Outcome(Status.PASS, f"The root user has no access keys{note}.", evidence)
-    active = [k for k in keys if rc.is_true(k["active"])]
+        return Outcome(Status.PASS, f"The root user has no access keys{note}.", evidence, Reason.COMPLIANT)
     if active:
         which = "an active access key" if len(active) == 1 else f"{len(active)} active access keys"
-        return Outcome(Status.FAIL, f"The root user has {which}: delete {'it' if len(active) == 1 else 'them'}.", evidence)
+        return Outcome(Status.FAIL, f"The root user has {which}: delete {'it' if len(active) == 1 else 'them'}.", evidence, Reason.ROOT_KEY_ACTIVE)
     if keys:
-        return Outcome(Status.FAIL, "An inactive root access key still exists: delete it.", evidence)
-    return Outcome(Status.FAIL, "The account summary reports a root access key: delete it.", evidence)
+        return Outcome(Status.FAIL, "An inactive root access key still exists: delete it.", evidence, Reason.ROOT_KEY_INACTIVE)
+    if live is not None:
+        return Outcome(Status.FAIL, "The account summary reports a root access key: delete it.", evidence, Reason.ROOT_KEY_INACTIVE)
+    return facts.stale("that root has no access key")
 
 
 CHECK = Check(INFO, evaluate, shared=("credential_report", "account_summary"))

@@ -1,11 +1,12 @@
 """alerts.root-activity: someone is told, within minutes, whenever root signs in or acts."""
 from __future__ import annotations
 
-from app.aws.context import ALERTS_REGION
+from typing import Callable
+
 from app.checks import alert_paths
 from app.checks.base import Check, CheckRun
-from app.errors import AwsCallFailed
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.errors import AwsCallFailed, RootwardenError
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="alerts.root-activity",
@@ -17,11 +18,12 @@ INFO = CheckInfo(
         "turns an intruder's first move into an e-mail within minutes."
     ),
     console_steps=(
-        "Open Amazon EventBridge in us-east-1 → Rules → Create rule on the default bus.",
+        "Open Amazon EventBridge in us-east-1 (us-gov-west-1 in GovCloud, cn-north-1 in China) → Rules → Create rule on the default bus.",
         'Use the pattern {"detail-type": ["AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"], "detail": {"userIdentity": {"type": ["Root"]}}}.',
+        "Set its state to \"Enabled with all CloudTrail management events\" so read-only root calls alert too.",
         "Target an SNS topic with an e-mail subscription, and confirm the e-mail AWS sends.",
     ),
-    console_url=f"https://{ALERTS_REGION}.console.aws.amazon.com/events/home?region={ALERTS_REGION}#/rules",
+    console_url="https://us-east-1.console.aws.amazon.com/events/home?region=us-east-1#/rules",
     references=References(
         cis=("CIS AWS Foundations v5 4.3",),
         security_hub=("CloudWatch.1",),
@@ -35,26 +37,33 @@ INFO = CheckInfo(
 )
 
 _RANK = {Status.PASS: 0, Status.WARN: 1, Status.UNKNOWN: 2, Status.FAIL: 3}
+CIS_PATH = "alerts:cis-metric-filter-path"
 
 
-def _guarded(path, run: CheckRun) -> alert_paths.PathResult:
+def _guarded(path: Callable[[CheckRun], alert_paths.PathResult], run: CheckRun) -> alert_paths.PathResult:
     try:
         return path(run)
     except AwsCallFailed as error:
-        return alert_paths.PathResult(Status.UNKNOWN, str(error), {"denied_or_failed": error.action})
+        return alert_paths.PathResult(Status.UNKNOWN, str(error), {"failed_action": error.action}, Reason(error.reason))
+    except RootwardenError as error:
+        return alert_paths.PathResult(Status.UNKNOWN, str(error), {}, Reason(error.reason))
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    # Both paths' first calls start together; the second path is judged only if the first fails.
-    run.snapshot.prefetch(("events", "ListRules", ALERTS_REGION, {}), ("cloudtrail", "DescribeTrails", None, {}))
+    # Both paths start at once (the CIS path on the snapshot's I/O pool), so the run waits for
+    # the longer chain, not for one after the other; the CIS path's answer is read only when
+    # EventBridge alone does not pass.
+    cis = lambda: run.snapshot.memo(CIS_PATH, lambda: _guarded(alert_paths.metric_filter, run))  # noqa: E731
+    run.snapshot.start(cis)
     results = {"eventbridge": _guarded(alert_paths.eventbridge, run)}
     if results["eventbridge"].status is not Status.PASS:
-        results["cis_metric_filter"] = _guarded(alert_paths.metric_filter, run)
+        results["cis_metric_filter"] = cis()
     best = min(results.values(), key=lambda r: _RANK[r.status])
-    evidence = {name: {"status": r.status.value, "summary": r.summary, **r.evidence} for name, r in results.items()}
+    evidence = {name: {"status": r.status.value, "reason": r.reason.value if r.reason else None, "summary": r.summary, **r.evidence}
+                for name, r in results.items()}
     if best.status is Status.FAIL:
-        return Outcome(Status.FAIL, f"{results['eventbridge'].summary} No CIS root-usage alarm either.", evidence)
-    return Outcome(best.status, best.summary, evidence)
+        return Outcome(Status.FAIL, f"{results['eventbridge'].summary} No CIS root-usage alarm either.", evidence, results["eventbridge"].reason)
+    return Outcome(best.status, best.summary, evidence, best.reason)
 
 
 CHECK = Check(INFO, evaluate, shared=("identity",))

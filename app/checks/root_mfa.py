@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.checks import root_credentials as rc
 from app.checks.base import SECURITY_CREDENTIALS_URL, Check, CheckRun
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="root.mfa",
@@ -32,19 +32,21 @@ INFO = CheckInfo(
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    row = rc.root_row(run)
-    summary = rc.summary_or_none(run)
-    evidence = {
-        "credential_report_mfa_active": row.get("mfa_active"),
-        "account_summary_AccountMFAEnabled": None if summary is None else summary.get("AccountMFAEnabled"),
-    }
-    if rc.has_no_credentials(row, summary):
-        return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence)
-    # The summary is live; the report may lag by hours, so it only decides without a summary.
-    enabled = bool(summary.get("AccountMFAEnabled")) if summary is not None else rc.is_true(row.get("mfa_active"))
-    if enabled:
-        return Outcome(Status.PASS, "The root user has MFA enabled.", evidence)
-    return Outcome(Status.FAIL, "The root user has no MFA: enable it in the console now.", evidence)
+    if not run.snapshot.partition.root_console:
+        return Outcome(Status.NOT_APPLICABLE, rc.NO_CONSOLE_REASON, {"partition": run.snapshot.partition.name}, Reason.NO_CONSOLE_IN_PARTITION)
+    facts = rc.facts(run)
+    evidence = facts.evidence(credential_report_mfa_active=None if facts.row is None else facts.row.get("mfa_active"))
+    live = facts.live("AccountMFAEnabled")
+    if live:
+        return Outcome(Status.PASS, "The root user has MFA enabled.", evidence, Reason.COMPLIANT)
+    if live == 0:
+        if facts.has_no_credentials:
+            return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
+        return Outcome(Status.FAIL, "The root user has no MFA: enable it in the console now.", evidence, Reason.NO_MFA)
+    # No live summary: the report may show the failure, never the pass.
+    if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":
+        return Outcome(Status.FAIL, "The credential report shows no MFA on the root user: enable it in the console now.", evidence, Reason.NO_MFA)
+    return facts.stale("that root MFA is enabled")
 
 
-CHECK = Check(INFO, evaluate, shared=("credential_report", "account_summary"))
+CHECK = Check(INFO, evaluate, shared=("identity", "credential_report", "account_summary"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.checks import root_credentials as rc
 from app.checks.base import SECURITY_CREDENTIALS_URL, Check, CheckRun, paginate
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="root.mfa-hardware",
@@ -36,21 +36,27 @@ API_BLIND_SPOT = (
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    row = rc.root_row(run)
-    summary = rc.summary_or_none(run)
+    partition = run.snapshot.partition
+    if not partition.root_console:
+        return Outcome(Status.NOT_APPLICABLE, rc.NO_CONSOLE_REASON, {"partition": partition.name}, Reason.NO_CONSOLE_IN_PARTITION)
     root_arn = run.snapshot.root_arn
     devices = paginate(run, "iam", "ListVirtualMFADevices", "VirtualMFADevices", "Marker", AssignmentStatus="Assigned")
     # Exact ARN equality: "user/rootadmin" contains "root" but is not the root user.
-    root_virtual = [d.get("SerialNumber") for d in devices if (d.get("User") or {}).get("Arn") == root_arn]
-    evidence = {"root_arn": root_arn, "root_virtual_mfa_devices": root_virtual}
-    if rc.has_no_credentials(row, summary):
-        return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence)
-    enabled = bool(summary.get("AccountMFAEnabled")) if summary is not None else rc.is_true(row.get("mfa_active"))
-    if not enabled and not root_virtual:
-        return Outcome(Status.FAIL, "The root user has no MFA device at all; add a passkey or security key.", evidence)
-    if root_virtual:
-        return Outcome(Status.WARN, f"Root MFA is a virtual (app) device; prefer a passkey or security key. {API_BLIND_SPOT}", evidence)
-    return Outcome(Status.PASS, "Root MFA is not a virtual device: a passkey, security key or hardware token.", evidence)
+    root_virtual = [d["SerialNumber"] for d in devices if (d.get("User") or {}).get("Arn") == root_arn]
+    facts = rc.facts(run)
+    evidence = facts.evidence(root_arn=root_arn, root_virtual_mfa_devices=root_virtual)
+    if root_virtual:  # live evidence, whatever the summary says
+        return Outcome(Status.WARN, f"Root MFA is a virtual (app) device; prefer a passkey or security key. {API_BLIND_SPOT}", evidence, Reason.VIRTUAL_MFA)
+    live = facts.live("AccountMFAEnabled")
+    if live:
+        return Outcome(Status.PASS, "Root MFA is not a virtual device: a passkey, security key or hardware token.", evidence, Reason.COMPLIANT)
+    if live == 0:
+        if facts.has_no_credentials:
+            return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
+        return Outcome(Status.FAIL, "The root user has no MFA device at all; add a passkey or security key.", evidence, Reason.NO_MFA)
+    if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":
+        return Outcome(Status.FAIL, "The credential report shows no MFA device on the root user; add a passkey or security key.", evidence, Reason.NO_MFA)
+    return facts.stale("which kind of MFA device root has")
 
 
 CHECK = Check(INFO, evaluate, shared=("identity", "credential_report", "account_summary"))

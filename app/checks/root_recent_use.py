@@ -6,7 +6,8 @@ from datetime import timedelta
 from app.aws.credential_report import parse_date
 from app.checks import root_credentials as rc
 from app.checks.base import Check, CheckRun
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step, rfc3339
+from app.errors import MalformedResponse
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step, rfc3339
 
 INFO = CheckInfo(
     id="root.recent-use",
@@ -34,25 +35,29 @@ USE_FIELDS = ("password_last_used", "access_key_1_last_used_date", "access_key_2
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    row = rc.root_row(run)
+    report = run.snapshot.credential_report()
+    row = report.root
+    if row is None:
+        raise MalformedResponse(rc.REPORT_ACTION, "a credential report without the root row (<root_account>)")
     raw = {name: row.get(name, "N/A") for name in USE_FIELDS}
-    dated = [(parse_date(value), name) for name, value in raw.items()]
-    used = [(when, name) for when, name in dated if when is not None]
+    # An unparseable date raises MalformedResponse: it is never read as "not used".
+    used = [(when, name) for name, value in raw.items() if (when := parse_date(value, name)) is not None]
     threshold = run.settings.recent_use_days
-    evidence = {**raw, "threshold_days": threshold, "credential_report_generated": run.snapshot.credential_report().generated_time}
+    evidence = {**raw, "threshold_days": threshold, "credential_report_generated": report.generated_time}
+    as_of = f" (credential report of {report.generated_time})" if report.generated_time else ""
     if not used:
-        return Outcome(Status.PASS, "The credential report shows no root use at all.", evidence)
+        return Outcome(Status.PASS, f"The credential report shows no root use at all{as_of}.", evidence, Reason.NEVER_USED)
     newest, via = max(used)  # the newest of the dates, not the first one present
     evidence["last_used"] = rfc3339(newest)
     how = "signed in" if via == "password_last_used" else "used an access key"
     days = (run.now - newest).days
     started = run.settings.session_started_at
     if started is not None and newest >= started:
-        return Outcome(Status.WARN, f"Root {how} during this setup session, as expected (the console MFA step needs root).", evidence)
+        return Outcome(Status.WARN, f"Root {how} during this setup session, as expected (the console MFA step needs root).", evidence, Reason.USED_THIS_SESSION)
     if run.now - newest <= timedelta(days=threshold):
         ago = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
-        return Outcome(Status.FAIL, f"Root {how} {ago} (within {threshold} days): use an admin identity instead.", evidence)
-    return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days).", evidence)
+        return Outcome(Status.FAIL, f"Root {how} {ago} (within {threshold} days): use an admin identity instead.", evidence, Reason.USED_RECENTLY)
+    return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days){as_of}.", evidence, Reason.NOT_USED_RECENTLY)
 
 
 CHECK = Check(INFO, evaluate, shared=("credential_report",))

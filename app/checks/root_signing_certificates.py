@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
-from app.model import CheckInfo, Outcome, References, Severity, Status, Step
+from app.checks import root_credentials as rc
+from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="root.signing-certificates",
@@ -24,12 +25,15 @@ INFO = CheckInfo(
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    summary = run.snapshot.account_summary()
-    present = summary.get("AccountSigningCertificatesPresent")
-    evidence = {"account_summary_AccountSigningCertificatesPresent": present}
-    if present:
-        return Outcome(Status.WARN, "The root user has a signing certificate: delete it unless a legacy tool truly needs it.", evidence)
-    return Outcome(Status.PASS, "The root user has no signing certificates.", evidence)
+    facts = rc.facts(run)
+    live = facts.live("AccountSigningCertificatesPresent")
+    in_report = [] if facts.row is None else [slot for slot in (1, 2) if rc.flag(facts.row, f"cert_{slot}_active")]
+    evidence = facts.evidence(credential_report_active_certificates=in_report)
+    if live or (live is None and in_report):
+        return Outcome(Status.WARN, "The root user has a signing certificate: delete it unless a legacy tool truly needs it.", evidence, Reason.SIGNING_CERTIFICATE)
+    if live == 0:
+        return Outcome(Status.PASS, "The root user has no signing certificates.", evidence, Reason.COMPLIANT)
+    return facts.stale("that root has no signing certificate")
 
 
-CHECK = Check(INFO, evaluate, shared=("account_summary",))
+CHECK = Check(INFO, evaluate, shared=("credential_report", "account_summary"))

@@ -1,19 +1,23 @@
 """Set up root-activity alerts: SNS topic, scoped topic policy, e-mail subscription,
-EventBridge rule in us-east-1, and its target. Every call is idempotent."""
+EventBridge rule in the partition's sign-in region (us-east-1, us-gov-west-1, cn-north-1) with
+state ``ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`` (plain ``ENABLED`` does not deliver
+read-only root API calls), and its target. Every call is idempotent."""
 from __future__ import annotations
 
 import json
 
-from app.aws.context import ALERTS_REGION, AwsContext
+from app.aws.context import AwsContext
+from app.aws.partition import Partition, by_name
 from app.fixes.base import MANAGED_TAG, Change, Fix
 from app.fixes.contacts import _EMAIL
-from app.errors import InvalidInput
+from app.errors import InvalidInput, UnsupportedPartition
 
 ACTIONS = (
     "sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic",
     "events:PutRule", "events:TagResource", "events:PutTargets",
 )
 NAME = "rootwarden-root-activity"
+RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 TARGET_ID = "rootwarden-sns"
 PATTERN = {
     "detail-type": ["AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"],
@@ -21,7 +25,7 @@ PATTERN = {
 }
 
 
-def topic_policy(account_id: str, topic_arn: str, rule_arn: str) -> dict:
+def topic_policy(account_id: str, topic_arn: str, rule_arn: str, partition: Partition = by_name("aws")) -> dict:
     """The account keeps managing its topic; EventBridge may publish only for this rule."""
     return {
         "Version": "2012-10-17",
@@ -29,7 +33,7 @@ def topic_policy(account_id: str, topic_arn: str, rule_arn: str) -> dict:
             {
                 "Sid": "AccountOwnerManages",
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Principal": {"AWS": partition.root_arn(account_id)},
                 "Action": ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic",
                            "sns:Publish", "sns:DeleteTopic", "sns:TagResource"],
                 "Resource": topic_arn,
@@ -49,28 +53,32 @@ def topic_policy(account_id: str, topic_arn: str, rule_arn: str) -> dict:
 class SetUpRootAlerts(Fix):
     name = "Set up root-activity alerts"
 
-    def __init__(self, account_id: str, email: str) -> None:
+    def __init__(self, account_id: str, email: str, partition: Partition = by_name("aws")) -> None:
         email = email.strip()
         if not _EMAIL.match(email):
             raise InvalidInput("E-mail", "is not a valid address (like security@example.com)")
+        if partition.sign_in_region is None:
+            raise UnsupportedPartition(partition.name)
         self.account_id = account_id
         self.email = email
-        self.topic_arn = f"arn:aws:sns:{ALERTS_REGION}:{account_id}:{NAME}"
-        self.rule_arn = f"arn:aws:events:{ALERTS_REGION}:{account_id}:rule/{NAME}"
+        self.partition = partition
+        self.region = partition.sign_in_region
+        self.topic_arn = partition.arn("sns", self.region, account_id, NAME)
+        self.rule_arn = partition.arn("events", self.region, account_id, f"rule/{NAME}")
 
     def _steps(self, aws: AwsContext | None):
-        r = ALERTS_REGION
+        r = self.region
 
         def create_topic() -> None:
             aws.call("sns", "CreateTopic", r, Name=NAME, Tags=[MANAGED_TAG])
 
         def put_rule() -> None:
-            aws.call("events", "PutRule", r, Name=NAME, EventPattern=json.dumps(PATTERN), State="ENABLED",
+            aws.call("events", "PutRule", r, Name=NAME, EventPattern=json.dumps(PATTERN), State=RULE_STATE,
                      Description="Rootwarden: alert on root console sign-ins and root API calls", Tags=[MANAGED_TAG])
 
         def set_policy() -> None:
             aws.call("sns", "SetTopicAttributes", r, TopicArn=self.topic_arn, AttributeName="Policy",
-                     AttributeValue=json.dumps(topic_policy(self.account_id, self.topic_arn, self.rule_arn)))
+                     AttributeValue=json.dumps(topic_policy(self.account_id, self.topic_arn, self.rule_arn, self.partition)))
 
         def subscribe() -> str | None:
             subs = aws.call("sns", "ListSubscriptionsByTopic", r, TopicArn=self.topic_arn).get("Subscriptions") or []
@@ -86,7 +94,8 @@ class SetUpRootAlerts(Fix):
 
         return [
             (Change("create", f"SNS topic {NAME} in {r} (tagged rootwarden:managed)", "sns:CreateTopic"), create_topic),
-            (Change("create", f"EventBridge rule {NAME} in {r} matching root sign-ins and root API calls", "events:PutRule"), put_rule),
+            (Change("create", f"EventBridge rule {NAME} in {r} matching root sign-ins and root API calls, read-only ones included "
+                    f"(state {RULE_STATE})", "events:PutRule"), put_rule),
             (Change("update", f"the topic's policy so only rule {NAME} may publish to it", "sns:SetTopicAttributes"), set_policy),
             (Change("create", f"an e-mail subscription for {self.email} (it must be confirmed from the e-mail)", "sns:Subscribe"), subscribe),
             (Change("create", f"the rule's target: topic {NAME}", "events:PutTargets"), put_target),

@@ -6,7 +6,7 @@ in-process mock (``mock_aws``) and a moto server on 127.0.0.1 the same way:
 
 - the root user: a ``<root_account>`` row in the credential report, the root flags of
   GetAccountSummary (AccountMFAEnabled, AccountAccessKeysPresent,
-  AccountSigningCertificatesPresent), root access keys that GetCallerIdentity recognises and
+  AccountSigningCertificatesPresent, AccountPasswordPresent), root access keys that GetCallerIdentity recognises and
   that root can list, deactivate and delete (the key calls without UserName);
 - ``iam:ListOrganizationsFeatures`` and the two ``Enable...`` calls, from moto's organizations
   state plus the features enabled here, and ``iam.amazonaws.com`` as a trusted-access principal;
@@ -189,6 +189,7 @@ def _patch_iam() -> None:
         result["AccountMFAEnabled"] = int(root.mfa_active)
         result["AccountAccessKeysPresent"] = int(bool(root.access_keys))
         result["AccountSigningCertificatesPresent"] = int(root.signing_certificates > 0)
+        result["AccountPasswordPresent"] = int(root.password)
         return result
 
     iam_models.AccountSummary.summary_map = property(summary_map)
@@ -295,7 +296,9 @@ def _patch_sts() -> None:
     def get_caller_identity(self: Any, access_key_id: str, region: str) -> tuple[str, str, str]:
         owner = root_key_owner(access_key_id)
         if owner is not None:
-            return owner, f"arn:aws:iam::{owner}:root", owner
+            from moto.utilities.utils import get_partition
+
+            return owner, f"arn:{get_partition(region)}:iam::{owner}:root", owner
         return original(self, access_key_id, region)
 
     sts_models.STSBackend.get_caller_identity = get_caller_identity
@@ -396,13 +399,13 @@ def _patch_ssoadmin() -> None:
     sso_models.SSOAdminBackend.list_instances = list_instances
 
 
-def assign_virtual_mfa(account_id: str, serial: str, user_arn: str) -> None:
+def assign_virtual_mfa(account_id: str, serial: str, user_arn: str, partition: str = "aws") -> None:
     """Mark a virtual MFA device as assigned to ``user_arn`` (root included, which moto cannot)."""
     from types import SimpleNamespace
 
     from moto.iam.models import iam_backends
 
     now = datetime.now(timezone.utc)
-    device = iam_backends[account_id]["aws"].virtual_mfa_devices[serial]
+    device = iam_backends[account_id][partition].virtual_mfa_devices[serial]
     device.enable_date = now
     device.user = SimpleNamespace(path="/", name=user_arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1], id=account_id, arn=user_arn, create_date=now)

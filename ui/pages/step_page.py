@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QProgressBar, 
                                QWidget, QWizardPage)
 
 from app.fixes.base import Fix
-from app.model import Step
+from app.model import Status, Step
 from app.session import WizardSession
 from app.steps_text import INTROS
 from ui import confirm as confirm_module
@@ -110,7 +110,7 @@ class StepPage(QWizardPage):
         from app.fixes.root_keys import DeleteKeyInUse
 
         return self.step is Step.ACCESS_KEYS and any(isinstance(f, DeleteKeyInUse) for f in self.session.deferred) \
-            and all(f.status.value != "unknown" for f in self.session.step_findings(self.step))
+            and all(f.status is not Status.UNKNOWN for f in self.session.step_findings(self.step))
 
     # -- actions ----------------------------------------------------------------------------
     @property

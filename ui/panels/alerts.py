@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 
 from app.errors import InvalidInput
 from app.fixes.alerts import SetUpRootAlerts
-from app.model import Status
+from app.model import Reason, Status
 from ui.pages.step_page import StepPanel
 from ui.widgets.practice_button import PracticeButton
 
@@ -18,8 +18,7 @@ class AlertsPanel(StepPanel):
         layout.setContentsMargins(0, 0, 0, 0)
         self.box = QGroupBox("Set up alerts")
         form = QFormLayout(self.box)
-        explain = QLabel("Rootwarden creates an SNS topic, an EventBridge rule in us-east-1 for root sign-ins and root API calls, "
-                         "and an e-mail subscription. AWS then e-mails a confirmation link: alerts start once it is clicked.")
+        self.explain = explain = QLabel()
         explain.setWordWrap(True)
         form.addRow(explain)
         self.email = QLineEdit(placeholderText="security@example.com")
@@ -46,7 +45,7 @@ class AlertsPanel(StepPanel):
 
     def submit(self) -> None:
         try:
-            fix = SetUpRootAlerts(self.session.identity.account_id, self.email.text())
+            fix = SetUpRootAlerts(self.session.identity.account_id, self.email.text(), self.session.identity.partition)
         except InvalidInput as error:
             self.error.setText(str(error))
             self.email.setFocus()
@@ -62,9 +61,14 @@ class AlertsPanel(StepPanel):
         self.page.start_polling(self._passes)
 
     def refresh(self) -> None:
+        region = self.session.identity.partition.sign_in_region if self.session.identity else None
+        self.explain.setText(
+            f"Rootwarden creates an SNS topic, an EventBridge rule in {region or 'the sign-in region'} for root sign-ins and root API "
+            "calls (read-only ones included), and an e-mail subscription. AWS then e-mails a confirmation link: alerts start once "
+            "it is clicked. The rule sees API calls made in that region and to global services such as IAM.")
         finding = self.session.findings.get("alerts.root-activity")
         status = finding.status if finding else None
-        pending = status is Status.WARN and "pending confirmation" in (finding.summary if finding else "")
+        pending = finding is not None and finding.reason == Reason.PENDING_CONFIRMATION
         self.box.setVisible(status in (Status.FAIL, Status.WARN) and not pending)
         self.waiting.setVisible(pending)
         if self.simulate is not None:

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from app.checks import BY_ID
 from app.fixes.root_keys import root_key_deletion
-from app.model import Status
+from app.model import Reason, Status
 from ui import confirm as confirm_module
 from ui.pages.step_page import StepPanel
 from ui.tasks import run_task
@@ -162,6 +162,6 @@ class IdentityPanel(GuidedPanel):
             "(IAM → Users → Security credentials → Console access → Disable).")
         self.users_note.setVisible(bool(central and central.status is Status.WARN and users))
         org = self.session.findings.get("org.root-credentials-management")
-        fixable = org is not None and org.status is Status.FAIL and "consolidated billing" not in org.summary
+        fixable = org is not None and org.reason in (Reason.TRUSTED_ACCESS_DISABLED, Reason.FEATURES_DISABLED)
         self.org_note.setVisible(fixable)
         self.org_button.setVisible(fixable)

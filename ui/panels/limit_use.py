@@ -20,7 +20,7 @@ class LimitUsePanel(StepPanel):
         super().__init__(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        chart_box = QGroupBox("Root activity, last 90 days (CloudTrail event history, us-east-1)")
+        self.chart_box = chart_box = QGroupBox("Root activity, last 90 days (CloudTrail event history)")
         QVBoxLayout(chart_box).addWidget(timeline := RootTimeline())
         self.timeline = timeline
         layout.addWidget(chart_box)
@@ -44,7 +44,13 @@ class LimitUsePanel(StepPanel):
     def load_timeline(self) -> None:
         aws = self.session.aws
         now = datetime.now(timezone.utc)
-        run_task(lambda p, c: root_activity.fetch(aws, now), self.timeline.set_activity, self._timeline_failed)
+        region = self.session.identity.partition.sign_in_region
+        if region is None:
+            self.timeline.set_message(f"Unknown: Rootwarden does not know where partition {self.session.identity.partition.name} "
+                                      "records root sign-ins.")
+            return
+        self.chart_box.setTitle(f"Root activity, last 90 days (CloudTrail event history, {region})")
+        run_task(lambda p, c: root_activity.fetch(aws, now, region), self.timeline.set_activity, self._timeline_failed)
 
     def _timeline_failed(self, error: Exception) -> None:
         if isinstance(error, AwsCallFailed):
