@@ -5,7 +5,7 @@ messages name access key IDs at most, and we do not repeat even those.
 """
 from __future__ import annotations
 
-from app.errors import AccessDenied, AwsCallFailed, ConnectionProblem, RootwardenError, Throttled
+from app.errors import AccessDenied, AwsCallFailed, ConnectionProblem, MalformedResponse, RootwardenError, Throttled
 
 # IAM action prefixes that differ from boto3's service names.
 _IAM_PREFIX = {"sso-admin": "sso", "cloudwatch": "cloudwatch", "logs": "logs"}
@@ -101,11 +101,28 @@ def translate(error: Exception, service: str, operation: str) -> RootwardenError
         return ConnectionProblem("AWS did not answer in time. Check your network and retry.")
     if isinstance(error, bx.NoRegionError):
         return ConnectionProblem("No AWS region is set. Pass --region or set one in the profile.")
+    if _raised_while_parsing(error):
+        return MalformedResponse(action, "a body botocore could not parse")
     if isinstance(error, bx.BotoCoreError):
         return AwsCallFailed(f"{action} failed: {type(error).__name__}.", action, type(error).__name__)
     if isinstance(error, RootwardenError):
         return error
     return AwsCallFailed(f"{action} failed unexpectedly ({type(error).__name__}).", action, type(error).__name__)
+
+
+def _raised_while_parsing(error: Exception) -> bool:
+    """Whether botocore's response parser raised this (an answer of the wrong shape: a string
+    where an object belongs, broken XML…), whatever the exception's type."""
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(error, ResponseParserError):
+        return True
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename.replace("\\", "/").endswith("botocore/parsers.py"):
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def error_code(error: Exception) -> str | None:

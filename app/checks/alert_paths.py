@@ -72,6 +72,20 @@ def _prefetch_topics(run: CheckRun, topics: list[str]) -> None:
     run.snapshot.prefetch(*[("sns", "ListSubscriptionsByTopic", _region_of(t), {"TopicArn": t}) for t in topics])
 
 
+# SNS's answer for a topic that no longer exists: it notifies nobody (a fact, not an error).
+_TOPIC_GONE = {"NotFound", "NotFoundException", "ResourceNotFoundException"}
+
+
+def topic_or_gone(run: CheckRun, topic_arn: str) -> dict[str, Any]:
+    """``topic_state``, or ``deleted`` for a topic that no longer exists; other errors raise."""
+    try:
+        return topic_state(run, topic_arn)
+    except AwsCallFailed as error:
+        if error.code in _TOPIC_GONE:
+            return {"topic": topic_arn, "deleted": True, "confirmed": [], "pending": 0}
+        raise
+
+
 def _error(error: AwsCallFailed) -> dict[str, str]:
     return {"action": error.action, "reason": error.reason, "message": str(error)}
 
@@ -103,7 +117,7 @@ def eventbridge(run: CheckRun) -> PathResult:
     samples = {"sign_in": event_pattern.sample_root_sign_in(account, partition, region),
                "api_call": event_pattern.sample_root_api_call(account, partition, region)}
     required = required_kinds(run)
-    rules = [r for r in paginate(run, "events", "ListRules", "Rules", "NextToken", region) if r.get("EventPattern")]
+    rules = [r for r in paginate(run, "events", "ListRules", "Rules", "NextToken", region, Limit=100) if r.get("EventPattern")]
     verdicts = {r["Name"]: {kind: _judge_locally(r["EventPattern"], sample) for kind, sample in samples.items()} for r in rules}
     unjudged = [(r, kind) for r in rules for kind, hit in verdicts[r["Name"]].items() if hit is None]
     run.snapshot.prefetch(*[("events", "TestEventPattern", region, {"EventPattern": r["EventPattern"], "Event": json.dumps(samples[k])})
@@ -136,8 +150,8 @@ def eventbridge(run: CheckRun) -> PathResult:
             entry["topics"] = []
             for topic in topics:
                 try:
-                    entry["topics"].append(topic_state(run, topic))
-                except AwsCallFailed as error:  # e.g. a deleted topic: this target delivers nothing
+                    entry["topics"].append(topic_or_gone(run, topic))
+                except AwsCallFailed as error:  # e.g. a topic in another account we may not read
                     entry["topics"].append({"topic": topic, "error": _error(error)})
                     errors.append(error)
                     uncertain |= kinds
@@ -225,12 +239,7 @@ def _cis_alarms(run: CheckRun, trail: dict[str, Any], region: str, group: str) -
                               MetricName=metric["metricName"], Namespace=metric["metricNamespace"])
             topics, elsewhere = _sns_topics(run, sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or []}))
             _prefetch_topics(run, topics)
-            states = []
-            for topic in topics:
-                try:
-                    states.append(topic_state(run, topic))
-                except AwsCallFailed as error:  # a deleted topic notifies nobody
-                    states.append({"topic": topic, "error": _error(error)})
+            states = [topic_or_gone(run, topic) for topic in topics]  # other errors: this trail is unreadable
             found.append({"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
                           "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere})
     return found
