@@ -63,6 +63,11 @@ def by_name(name: str) -> Partition:
     return _FACTS.get(name) or Partition(name, None, None, False)
 
 
+def known_partitions() -> tuple[Partition, ...]:
+    """The partitions Rootwarden has facts for."""
+    return tuple(_FACTS.values())
+
+
 def from_arn(arn: str) -> Partition:
     """The partition an ARN names (``arn:aws-us-gov:iam::…`` → GovCloud)."""
     match = _ARN.match(arn or "")

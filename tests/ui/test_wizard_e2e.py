@@ -83,6 +83,8 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
 
     # Step 6: alerts; then the page waits for the subscription to be confirmed.
     page = wait_step_checked(qtbot, wizard)
+    assert "us-east-1" in page.panel.explain.text() and "read-only ones included" in page.panel.explain.text()
+    screenshot(wizard, "09a-step6-setup")
     page.panel.email.setText("alerts@example.com")
     page.panel.setup.click()
     qtbot.waitUntil(lambda: page.panel.waiting.isVisible() and not page.busy, timeout=TIMEOUT)
@@ -94,6 +96,7 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     screenshot(wizard, "10-step6-pass")
     title, changes, _ = confirmations[-1]
     assert title == "Set up root-activity alerts" and len(changes) == 5
+    assert any("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" in str(c) for c in changes)  # read-only root calls alert too
     go_next(qtbot, wizard)
 
     # Review: final live status of every check, the audit log, operator required.

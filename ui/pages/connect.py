@@ -28,9 +28,11 @@ NEW_ACCOUNT_HELP = (
 
 
 def _regions() -> list[str]:
-    import boto3
+    """Every region of every partition Rootwarden knows (commercial, GovCloud, China), from
+    botocore's endpoint data."""
+    from app.aws.partition import known_partitions
 
-    return sorted(boto3.session.Session().get_available_regions("ec2")) or [DEFAULT_REGION]
+    return sorted({region for partition in known_partitions() for region in partition.regions()}) or [DEFAULT_REGION]
 
 
 class ConnectPage(QWizardPage):

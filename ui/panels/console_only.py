@@ -37,9 +37,12 @@ class GuidedPanel(StepPanel):
     def passes(self) -> bool:
         """Done with the console action (a warning is about something else, e.g. leftover IAM users)."""
         finding = self.session.findings.get(self.check_id)
-        return finding is not None and finding.status in (Status.PASS, Status.WARN)
+        return finding is not None and finding.status in (Status.PASS, Status.WARN, Status.NOT_APPLICABLE)
 
     def refresh(self) -> None:
+        finding = self.session.findings.get(self.check_id)
+        if finding is not None:
+            self.guide.set_url(finding.console_url)  # the account's partition's console
         self.guide.setVisible(not self.passes())
 
 

@@ -26,7 +26,7 @@ class ConsoleGuide(QGroupBox):
         self.open_button = QPushButton("Open in console")
         self.open_button.setAccessibleName(f"Open in console: {title}")
         self.open_button.setToolTip(url)
-        self.open_button.clicked.connect(lambda: (QDesktopServices.openUrl(QUrl(url)), on_opened()))
+        self.open_button.clicked.connect(lambda: (QDesktopServices.openUrl(QUrl(self.url)), on_opened()))
         row.addWidget(self.open_button)
         self.simulate_button: QPushButton | None = None
         if simulate is not None:
@@ -34,3 +34,8 @@ class ConsoleGuide(QGroupBox):
             row.addWidget(self.simulate_button)
         row.addStretch(1)
         layout.addLayout(row)
+
+    def set_url(self, url: str) -> None:
+        """Point "Open in console" at ``url`` (e.g. the account's partition's console)."""
+        self.url = url
+        self.open_button.setToolTip(url)
