@@ -19,6 +19,8 @@ STATUS_STYLE = {
     "not_applicable": ("N/A", "#616161"),
 }
 RECIPE = (
+    "jq -en --stream '[inputs | select(length == 2) | .[0]] | length == (unique | length)' record.json > /dev/null"
+    " || { echo 'record.json repeats a key: NOT a valid record' >&2; exit 1; }\n"
     "jq -r .payload record.json | base64 -d > payload.json\n"
     "jq -j .payloadType record.json > type.txt\n"
     "jq -r '.signatures[0].sig' record.json | base64 -d > sig.bin\n"

@@ -6,6 +6,7 @@ import base64
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -91,10 +92,10 @@ def test_malformed_records(key, data, reason):
 def test_payload_type_mismatch_and_not_in_toto(key):
     from app.record import dsse
 
-    other = json.dumps(dsse.sign(b"{}", key, "text/plain")).encode()
+    other = dsse.envelope_bytes(dsse.sign(b"{}", key, "text/plain"))
     with pytest.raises(BadRecord, match="payload type mismatch"):
         verify_bytes(other, key.public_key())
-    not_statement = json.dumps(dsse.sign(b'{"hello": 1}', key)).encode()
+    not_statement = dsse.envelope_bytes(dsse.sign(b'{"hello": 1}', key))
     with pytest.raises(BadRecord, match="not in-toto"):
         verify_bytes(not_statement, key.public_key())
 
@@ -110,8 +111,10 @@ def independent_sign(body: bytes, key: Ed25519PrivateKey) -> bytes:
     import hashlib
 
     sig = key.sign(independent_pae("application/vnd.in-toto+json", body))
-    return json.dumps({"payloadType": "application/vnd.in-toto+json", "payload": base64.b64encode(body).decode(),
-                       "signatures": [{"keyid": hashlib.sha256(der).hexdigest(), "sig": base64.b64encode(sig).decode()}]}).encode()
+    # The layout the README documents: two-space indented JSON, keys in this order, a final newline.
+    return (json.dumps({"payloadType": "application/vnd.in-toto+json", "payload": base64.b64encode(body).decode(),
+                        "signatures": [{"keyid": hashlib.sha256(der).hexdigest(), "sig": base64.b64encode(sig).decode()}]},
+                       indent=2) + "\n").encode()
 
 
 def independent_verify(data: bytes, public_key) -> bytes:
@@ -196,3 +199,138 @@ def test_a_tampered_latest_record_is_skipped_with_a_warning(tmp_path):
     assert bad != good.path
     previous, warning = history.latest("123456789012", signing.public_key(), base=tmp_path)
     assert previous.record_id == good.record_id and "does not verify" in warning
+
+
+# -- strict parsing: one file, one meaning (SPEC §6) -------------------------------------------
+def _forged_first(envelope: bytes, key) -> bytes:
+    """The real envelope with a forged payload inserted before the real one (same object)."""
+    doc = json.loads(envelope)
+    forged = json.loads(base64.b64decode(doc["payload"]))
+    forged["predicate"]["operator"] = "Mallory"
+    fake = base64.b64encode(json.dumps(forged).encode()).decode()
+    text = envelope.decode()
+    return text.replace('  "payload": ', f'  "payload": "{fake}",\n  "payload": ', 1).encode()
+
+
+def test_a_duplicate_payload_key_is_refused(key, envelope):
+    doubled = _forged_first(envelope, key)
+    assert json.loads(doubled)["payload"] == json.loads(envelope)["payload"]  # Python alone reads the real one
+    with pytest.raises(BadRecord, match="duplicate key 'payload'"):
+        verify_bytes(doubled, key.public_key())
+
+
+@pytest.mark.skipif(not (shutil.which("openssl") and shutil.which("jq")), reason="needs openssl and jq (CI installs them)")
+def test_the_readme_recipe_refuses_a_duplicate_key(key, envelope, tmp_path):
+    (tmp_path / "record.json").write_bytes(_forged_first(envelope, key))
+    (tmp_path / "rootwarden.pub.pem").write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", RECIPE], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0 and "repeats a key" in result.stderr
+    assert "Signature Verified Successfully" not in result.stdout
+
+
+@pytest.mark.parametrize("mutate, reason", [
+    (lambda d: d.replace(b'"signatures"', b'"extra": 1,\n  "signatures"', 1), "unknown fields"),
+    (lambda d: d.replace(b'"keyid": "', b'"keyid": 7, "x": "', 1), "not DSSE"),
+    (lambda d: d.decode().encode("utf-16"), "not UTF-8"),
+    (lambda d: b"\xef\xbb\xbf" + d, "byte-order mark"),
+    (lambda d: d.replace(b"\n", b"\r\n"), "not canonical"),
+    (lambda d: d.replace(b"  ", b"   "), "not canonical"),
+    (lambda d: b"[" * 5000 + b"]" * 5000, "nested"),
+    (lambda d: d.replace(b'"payload": "', b'"payload": "\\u0065', 1), "not"),
+])
+def test_non_canonical_envelopes_are_refused(key, envelope, mutate, reason):
+    with pytest.raises(BadRecord, match=reason):
+        verify_bytes(mutate(envelope), key.public_key())
+
+
+def test_non_canonical_base64_is_refused(key, envelope):
+    doc = json.loads(envelope)
+    sig = doc["signatures"][0]["sig"]
+    # Ed25519 signatures are 64 bytes: base64 ends "==", and the last data character has 4 spare
+    # bits; setting one gives another spelling of the same bytes.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    twin = sig[:-3] + alphabet[alphabet.index(sig[-3]) | 1] + "=="
+    assert twin != sig and base64.b64decode(twin) == base64.b64decode(sig)
+    with pytest.raises(BadRecord, match="canonical base64"):
+        verify_bytes(envelope.replace(sig.encode(), twin.encode()), key.public_key())
+
+
+def test_a_numeric_keyid_is_a_reason_not_a_crash(key, envelope):
+    doc = json.loads(envelope)
+    doc["signatures"][0]["keyid"] = 12345
+    with pytest.raises(BadRecord, match="keyid is not a string"):
+        verify_bytes(json.dumps(doc, indent=2).encode() + b"\n", key.public_key())
+
+
+def test_unknown_statement_fields_are_refused(key):
+    from app.record import dsse
+
+    statement = build_statement(predicate())
+    statement["extra"] = "hidden"
+    envelope = dsse.envelope_bytes(dsse.sign(json.dumps(statement).encode(), key))
+    with pytest.raises(BadRecord, match="unknown fields: extra"):
+        verify_bytes(envelope, key.public_key())
+    payload = b'{"_type": "https://in-toto.io/Statement/v1", "_type": "x"}'
+    with pytest.raises(BadRecord, match="duplicate key"):
+        verify_bytes(dsse.envelope_bytes(dsse.sign(payload, key)), key.public_key())
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_only_the_original_bytes_verify(data):
+    """JSON-level mutations of a valid envelope — duplicated keys, reordered keys, whitespace,
+    escapes, base64 variants — are all refused; the original bytes still verify."""
+    key = Ed25519PrivateKey.generate()
+    original = sign(build_statement(predicate()), key)
+    assert verify_bytes(original, key.public_key())
+    doc = json.loads(original)
+    kind = data.draw(st.sampled_from(["reorder", "whitespace", "indent", "escape", "duplicate", "b64-newline", "compact", "trailing"]))
+    if kind == "reorder":
+        order = data.draw(st.permutations(list(doc)).filter(lambda o: o != list(doc)))
+        mutated = (json.dumps({k: doc[k] for k in order}, indent=2) + "\n").encode()
+    elif kind == "whitespace":
+        at = data.draw(st.sampled_from([m for m in range(len(original)) if original[m:m + 1] in (b":", b",")]))
+        mutated = original[:at + 1] + b" " + original[at + 1:]
+    elif kind == "indent":
+        mutated = (json.dumps(doc, indent=data.draw(st.sampled_from([1, 3, 4, "\t"]))) + "\n").encode()
+    elif kind == "escape":
+        mutated = original.replace(b'"payloadType"', b'"payload\\u0054ype"', 1)
+    elif kind == "duplicate":
+        field = data.draw(st.sampled_from(["payloadType", "payload", "signatures"]))
+        mutated = original.replace(b"{\n", b"{\n  " + json.dumps(field).encode() + b": " + json.dumps(doc[field]).encode() + b",\n", 1)
+    elif kind == "b64-newline":
+        payload = doc["payload"]
+        cut = data.draw(st.integers(min_value=1, max_value=len(payload) - 1))
+        mutated = original.replace(payload.encode(), (payload[:cut] + "\\n" + payload[cut:]).encode(), 1)
+    elif kind == "compact":
+        mutated = json.dumps(doc).encode()
+    else:
+        mutated = original + data.draw(st.sampled_from([b"\n", b" ", b"\t"]))
+    assert mutated != original
+    with pytest.raises(BadRecord):
+        verify_bytes(mutated, key.public_key())
+
+
+def test_a_fifo_and_dev_zero_are_refused_without_hanging(tmp_path):
+    import os
+
+    from app.record.completion import read
+
+    fifo = tmp_path / "record.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(BadRecord, match="not a regular file"):
+        read(fifo)
+    with pytest.raises(BadRecord, match="not a regular file"):
+        read(Path("/dev/zero"))
+    with pytest.raises(BadRecord, match="not a regular file"):
+        read(tmp_path)
+
+
+def test_an_oversized_file_is_refused(tmp_path):
+    from app.record import strict
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 2048)
+    with pytest.raises(BadRecord, match="larger than"):
+        strict.read_file(big, limit=1024)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.record import dsse
+from app.record import dsse, strict
 from app.record.dsse import BadRecord
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -36,8 +36,7 @@ def build_statement(predicate: dict[str, Any]) -> dict[str, Any]:
 
 def sign(statement: dict[str, Any], private_key: Any) -> bytes:
     """The envelope as the bytes to write (indented JSON; the signature covers the payload)."""
-    envelope = dsse.sign(canonical(statement), private_key)
-    return (json.dumps(envelope, indent=2) + "\n").encode("ascii")
+    return dsse.envelope_bytes(dsse.sign(canonical(statement), private_key))
 
 
 def record_id(data: bytes) -> str:
@@ -61,28 +60,43 @@ class VerifiedRecord:
 
 
 def verify_bytes(data: bytes, public_key: Any) -> VerifiedRecord:
+    """The record, parsed strictly from the bytes the signature covers (SPEC §6)."""
     body = dsse.verify(data, public_key)
-    try:
-        statement = json.loads(body)
-    except ValueError:
-        raise BadRecord("not in-toto: the signed payload is not JSON") from None
+    statement = strict.loads(body, "not in-toto: the signed payload")
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
         raise BadRecord("not in-toto: the payload is not an in-toto Statement v1")
-    if statement.get("predicateType") != PREDICATE_TYPE or not isinstance(statement.get("predicate"), dict):
-        raise BadRecord(f"not a Rootwarden record: predicateType is {statement.get('predicateType')!r}")
+    strict.exact_keys(statement, {"_type", "subject", "predicateType", "predicate"}, "not in-toto: the statement")
+    if statement["predicateType"] != PREDICATE_TYPE or not isinstance(statement["predicate"], dict):
+        raise BadRecord(f"not a Rootwarden record: predicateType is {str(statement['predicateType'])[:80]!r}")
     predicate = statement["predicate"]
-    subject = (statement.get("subject") or [{}])[0]
-    if subject.get("name") != f"aws-account/{predicate.get('account_id')}" or \
-            subject.get("digest", {}).get("sha256") != findings_digest(predicate.get("findings", [])):
+    _check_predicate(predicate)
+    subjects = statement["subject"]
+    if not isinstance(subjects, list) or len(subjects) != 1:
+        raise BadRecord("not in-toto: expected exactly one subject, the account")
+    subject = strict.exact_keys(subjects[0], {"name", "digest"}, "not in-toto: the subject")
+    digest = strict.exact_keys(subject["digest"], {"sha256"}, "not in-toto: the subject's digest")
+    if subject["name"] != f"aws-account/{predicate['account_id']}" or digest["sha256"] != findings_digest(predicate["findings"]):
         raise BadRecord("not in-toto: the subject does not match the account or the findings")
     return VerifiedRecord(statement, record_id(data), dsse.keyid(public_key))
 
 
+def _check_predicate(predicate: dict[str, Any]) -> None:
+    """The fields every reader of a record relies on, with their types."""
+    account = predicate.get("account_id")
+    if not isinstance(account, str) or not (len(account) == 12 and account.isdigit()):
+        raise BadRecord("not a Rootwarden record: account_id is not a 12-digit string")
+    findings = predicate.get("findings")
+    if not isinstance(findings, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("id"), str) and isinstance(f.get("status"), str) for f in findings):
+        raise BadRecord("not a Rootwarden record: findings is not a list of findings")
+    for name in ("finished_at", "started_at", "mode"):
+        if not isinstance(predicate.get(name), str):
+            raise BadRecord(f"not a Rootwarden record: {name} is missing")
+
+
 def read(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise BadRecord(f"unreadable: {error.strerror or error}") from None
+    """A record file's bytes: a regular file of bounded size (never a FIFO or a device)."""
+    return strict.read_file(Path(path))
 
 
 def make_predicate(*, mode: str, account_id: str, account_alias: str | None, caller_arn: str, operator: str, notes: str,

@@ -39,33 +39,54 @@ def sign(body: bytes, private_key: Any, payload_type: str = PAYLOAD_TYPE) -> dic
     }
 
 
-def verify(envelope_bytes: bytes, public_key: Any, payload_type: str = PAYLOAD_TYPE) -> bytes:
-    """The exact payload bytes that were signed, or ``BadRecord`` with the reason."""
+def envelope_bytes(envelope: dict[str, Any]) -> bytes:
+    """How Rootwarden writes an envelope: the one layout ``verify`` accepts."""
+    ordered = {"payloadType": envelope["payloadType"], "payload": envelope["payload"],
+               "signatures": [{"keyid": s["keyid"], "sig": s["sig"]} for s in envelope["signatures"]]}
+    return (json.dumps(ordered, indent=2) + "\n").encode("ascii")
+
+
+def verify(envelope_bytes_: bytes, public_key: Any, payload_type: str = PAYLOAD_TYPE) -> bytes:
+    """The exact payload bytes that were signed, or ``BadRecord`` with the reason.
+
+    Strict (SPEC §6): the envelope must be exactly as Rootwarden writes it — no duplicate or
+    unknown fields, canonical base64, the same layout — so no two readers can see different
+    contents in one file."""
     from cryptography.exceptions import InvalidSignature
 
+    from app.record import strict
+
     try:
-        envelope = json.loads(envelope_bytes)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRecord("not DSSE: the file is not JSON") from None
-    if not isinstance(envelope, dict) or not {"payload", "payloadType", "signatures"} <= set(envelope):
-        raise BadRecord("not DSSE: payload, payloadType or signatures is missing")
+        envelope = strict.loads(envelope_bytes_, "not DSSE")
+    except BadRecord as error:
+        raise BadRecord(str(error) if str(error).startswith("not DSSE") else f"not DSSE: {error}") from None
+    envelope = strict.exact_keys(envelope, {"payload", "payloadType", "signatures"}, "not DSSE: the envelope")
+    if not isinstance(envelope["payloadType"], str):
+        raise BadRecord("not DSSE: payloadType is not a string")
     if envelope["payloadType"] != payload_type:
-        raise BadRecord(f"payload type mismatch: expected {payload_type}, found {envelope['payloadType']!r}")
-    try:
-        body = base64.b64decode(envelope["payload"], validate=True)
-        signatures = [(s["keyid"], base64.b64decode(s["sig"], validate=True)) for s in envelope["signatures"]]
-    except (ValueError, TypeError, KeyError):
-        raise BadRecord("not DSSE: the payload or a signature is not valid base64") from None
+        raise BadRecord(f"payload type mismatch: expected {payload_type}, found {envelope['payloadType'][:80]!r}")
+    if not isinstance(envelope["signatures"], list) or not envelope["signatures"]:
+        raise BadRecord("not DSSE: signatures is not a non-empty list")
+    body = strict.b64decode(envelope["payload"], "the payload")
+    signatures = []
+    for entry in envelope["signatures"]:
+        entry = strict.exact_keys(entry, {"keyid", "sig"}, "not DSSE: a signature")
+        if not isinstance(entry["keyid"], str):
+            raise BadRecord("not DSSE: a signature's keyid is not a string")
+        signatures.append((entry["keyid"], strict.b64decode(entry["sig"], "a signature")))
     expected = keyid(public_key)
     matching = [sig for kid, sig in signatures if kid == expected]
     if not matching:
-        raise BadRecord(f"unknown key: the record is signed by {', '.join(k for k, _ in signatures) or 'nobody'}, "
+        raise BadRecord(f"unknown key: the record is signed by {', '.join(k[:64] for k, _ in signatures) or 'nobody'}, "
                         f"not by key {expected}")
     message = pae(envelope["payloadType"], body)
     for sig in matching:
         try:
             public_key.verify(sig, message)
-            return body
         except InvalidSignature:
             continue
+        if envelope_bytes(envelope) != envelope_bytes_:
+            raise BadRecord("not canonical: the file's bytes differ from how Rootwarden writes the envelope "
+                            "(reordered keys, changed whitespace or escapes)")
+        return body
     raise BadRecord("bad signature: the record was changed after it was signed, or signed by another key")
