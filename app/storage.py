@@ -2,8 +2,10 @@
 account, files never overwritten."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,26 +29,40 @@ def save_new(folder: Path, stem: str, document: dict[str, Any], suffix: str = ".
 
 
 def save_new_bytes(folder: Path, stem: str, data: bytes, suffix: str = ".json") -> Path:
-    """Write ``data`` to a new, timestamped file in ``folder`` (exclusive create: never overwrites)."""
-    # Microseconds keep names unique and in time order (names sort as the records were made).
+    """Write ``data`` to a new, timestamped file in ``folder``: all of it or nothing, never
+    overwriting (see ``write_exclusive``)."""
     moment = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     for attempt in range(100):
         path = folder / f"{moment}-{stem}{'' if attempt == 0 else f'-{attempt}'}{suffix}"
         try:
-            with open(path, "xb") as handle:
-                handle.write(data)
-            os.chmod(path, 0o600)
-            return path
+            return write_exclusive(path, data)
         except FileExistsError:
             continue
     raise OSError(f"could not create a new file in {folder}")
 
 
 def write_exclusive(path: Path, data: bytes) -> Path:
-    """Write a file the user named, refusing to replace an existing one."""
+    """Write ``data`` at ``path`` atomically and without replacing anything: the bytes go to a
+    temporary file in the same folder, are flushed to disk, and only then get their name (a hard
+    link, which fails if the name exists). A full disk or a crash leaves no partial file and no
+    name taken. Raises ``FileExistsError`` when ``path`` exists."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=".rootwarden-", suffix=".tmp", dir=path.parent)
     try:
-        with open(path, "xb") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-    except FileExistsError:
-        raise OSError(f"{path} already exists; choose another name (records are never overwritten)") from None
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links (some network shares): rename once the name is free
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
     return path

@@ -198,7 +198,7 @@ def test_a_tampered_latest_record_is_skipped_with_a_warning(tmp_path):
     bad = history.save("123456789012", good.path.read_bytes().replace(b'"payload": "', b'"payload": "AA', 1), base=tmp_path)
     assert bad != good.path
     previous, warning = history.latest("123456789012", signing.public_key(), base=tmp_path)
-    assert previous.record_id == good.record_id and "does not verify" in warning
+    assert previous.record_id == good.record_id and "do not verify" in warning and bad.name in warning
 
 
 # -- strict parsing: one file, one meaning (SPEC §6) -------------------------------------------
@@ -334,3 +334,62 @@ def test_an_oversized_file_is_refused(tmp_path):
     big.write_bytes(b" " * 2048)
     with pytest.raises(BadRecord, match="larger than"):
         strict.read_file(big, limit=1024)
+
+
+def test_the_latest_record_is_the_one_that_finished_last_not_the_newest_file_name(tmp_path):
+    signing = SigningKey(MemoryKeyring())
+    newer = history.sign_and_save(predicate(finished="2026-09-01T10:00:00Z"), signing, base=tmp_path)
+    older = history.sign_and_save(predicate(finished="2026-08-01T10:00:00Z", statuses={"root.mfa": "fail"}), signing, base=tmp_path)
+    assert history.records("123456789012", tmp_path)[-1] == older.path  # the older record has the later file name
+    previous, warning = history.latest("123456789012", signing.public_key(), base=tmp_path)
+    assert previous.record_id == newer.record_id and warning is None
+
+
+def test_a_failed_write_leaves_no_partial_file_and_no_name_taken(tmp_path, monkeypatch):
+    import os
+
+    from app import storage
+
+    target = tmp_path / "out.json"
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)  # the data cannot reach the disk
+    with pytest.raises(OSError):
+        storage.write_exclusive(target, b"x" * 100_000)
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []  # no 0-byte record, no temporary left behind
+    storage.write_exclusive(target, b"data")  # the name is still free
+    with pytest.raises(FileExistsError):
+        storage.write_exclusive(target, b"other")
+    assert target.read_bytes() == b"data"
+
+
+def test_concurrent_first_signings_end_with_one_key(secret_service_env, tmp_path):
+    """Four processes signing for the first time at once: one key, every record verifiable."""
+    import os
+    import sys
+    from pathlib import Path as _Path
+
+    root = _Path(__file__).resolve().parents[1]
+    env = {**os.environ, **secret_service_env, "XDG_DATA_HOME": str(tmp_path / "data"), "PYTHONPATH": str(root)}
+    code = ("import keyring; from keyring.backends import SecretService; keyring.set_keyring(SecretService.Keyring()); "
+            "from app.record.signing_key import SigningKey, PRACTICE_ENTRY; import app.record.signing_key as m; "
+            "m.ENTRY = 'record-signing-key-race-test'; print(SigningKey().fingerprint())")
+    import keyring.backends.SecretService as ss
+
+    backend = ss.Keyring()
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = secret_service_env["DBUS_SESSION_BUS_ADDRESS"]
+    try:
+        backend.delete_password("rootwarden", "record-signing-key-race-test")
+    except Exception:
+        pass
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+             for _ in range(4)]
+    prints = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in prints]
+    fingerprints = {out.strip() for out, _ in prints}
+    assert len(fingerprints) == 1
+    assert backend.get_password("rootwarden", "record-signing-key-race-test") is not None
+    backend.delete_password("rootwarden", "record-signing-key-race-test")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -18,20 +19,36 @@ def save(account_id: str, envelope: bytes, base: Path | None = None) -> Path:
 
 
 def records(account_id: str, base: Path | None = None) -> list[Path]:
-    """The account's records, oldest first (nothing is created when there are none)."""
+    """The account's record files, by name (nothing is created when there are none). File
+    names are not signed: ``latest`` orders by each record's signed ``finished_at``."""
     folder = (base or storage.data_dir()) / "records" / account_id
     return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
 
 
 def latest(account_id: str, public_key: Any, base: Path | None = None) -> tuple[VerifiedRecord | None, str | None]:
-    """The newest record for the account that verifies, and a warning if a newer one did not."""
-    warning = None
-    for path in reversed(records(account_id, base)):
+    """The account's record that verifies and finished last (by its signed ``finished_at``,
+    not by file name or date), and a warning naming files that did not verify."""
+    verified: list[VerifiedRecord] = []
+    refused: list[str] = []
+    for path in records(account_id, base):
         try:
-            return verify_bytes(read(path), public_key), warning
+            verified.append(verify_bytes(read(path), public_key))
         except BadRecord as error:
-            warning = warning or f"The newest record {path.name} does not verify ({error}); compared with an older one."
-    return None, warning
+            refused.append(f"{path.name} ({error})")
+    warning = None
+    if refused:
+        warning = (f"{len(refused)} record file(s) in the account's folder do not verify and were not compared with: "
+                   f"{'; '.join(refused[:3])}{' …' if len(refused) > 3 else ''}")
+    if not verified:
+        return None, warning
+    return max(verified, key=lambda record: _finished(record)), warning
+
+
+def _finished(record: VerifiedRecord) -> datetime:
+    try:
+        return datetime.fromisoformat(str(record.predicate["finished_at"]).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,10 @@ def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None
     private = signing_key.private_key()
     envelope = sign(build_statement(predicate), private)
     if also_to is not None:
-        storage.write_exclusive(also_to, envelope)
+        try:
+            storage.write_exclusive(also_to, envelope)
+        except FileExistsError:
+            raise RootwardenError(f"{also_to} already exists; choose another name (records are never overwritten).") from None
     path = save(predicate["account_id"], envelope, base)
     from app.record.dsse import keyid
 

@@ -9,18 +9,24 @@ from __future__ import annotations
 from typing import Any
 
 from app.keyring_access import SERVICE, checked, translate
+from app.locks import exclusive
 from app.record.dsse import keyid
 
 ENTRY = "record-signing-key"
+PRACTICE_ENTRY = "record-signing-key-practice"
 
 
 class SigningKey:
-    def __init__(self, backend: Any | None = None, allow_insecure: bool | None = None) -> None:
+    """The signing key in the keyring; ``practice`` selects the practice account's own key, so
+    simulated evidence is never signed with the key auditors trust."""
+
+    def __init__(self, backend: Any | None = None, allow_insecure: bool | None = None, practice: bool = False) -> None:
         self.backend = checked(backend, allow_insecure, "The record cannot be signed until the keyring works.")
+        self.entry = PRACTICE_ENTRY if practice else ENTRY
 
     def _stored(self) -> str | None:
         try:
-            return self.backend.get_password(SERVICE, ENTRY)
+            return self.backend.get_password(SERVICE, self.entry)
         except Exception as error:
             raise translate(error) from None
 
@@ -32,14 +38,19 @@ class SigningKey:
         if pem is None:
             if not create:
                 return None
-            key = Ed25519PrivateKey.generate()
-            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode("ascii")
-            try:
-                self.backend.set_password(SERVICE, ENTRY, pem)
-            except Exception as error:
-                raise translate(error) from None
-            return key
+            # First use: under a lock shared by all of this user's processes, so two processes
+            # signing for the first time at once end with one key (the second finds the first's).
+            with exclusive(f"{self.entry}-create"):
+                pem = self._stored()
+                if pem is None:
+                    key = Ed25519PrivateKey.generate()
+                    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()).decode("ascii")
+                    try:
+                        self.backend.set_password(SERVICE, self.entry, pem)
+                    except Exception as error:
+                        raise translate(error) from None
+                    return key
         return serialization.load_pem_private_key(pem.encode("ascii"), password=None)
 
     def public_key(self, create: bool = True) -> Any:
