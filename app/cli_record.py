@@ -32,7 +32,26 @@ def public_key(pem_path: str | None) -> Any:
 
 
 def verified(file: str, pem_path: str | None) -> VerifiedRecord:
-    return verify_bytes(read(Path(file)), public_key(pem_path))
+    """The record verified with ``--public-key``, else this machine's key — or, for a record of
+    the practice account, the practice key (and then it must say it is a practice record)."""
+    data = read(Path(file))
+    try:
+        return verify_bytes(data, public_key(pem_path))
+    except BadRecord as error:
+        if pem_path or not str(error).startswith("unknown key"):
+            raise
+        from app.record.signing_key import SigningKey
+
+        practice_key = SigningKey(practice=True).public_key(create=False)
+        if practice_key is None:
+            raise
+        try:
+            record = verify_bytes(data, practice_key)
+        except BadRecord:
+            raise error from None
+        if record.predicate.get("practice") is not True:
+            raise BadRecord("signed with the practice key but not marked as a practice record") from None
+        return record
 
 
 def record_command(args: argparse.Namespace, render_report: Callable[..., object] | None) -> int:
@@ -41,7 +60,7 @@ def record_command(args: argparse.Namespace, render_report: Callable[..., object
 
         key = SigningKey()
         sys.stdout.write(key.public_pem())
-        print(f"Fingerprint (keyid, sha256 of the SubjectPublicKeyInfo DER): {key.fingerprint()}")
+        print(f"Fingerprint (keyid, sha256 of the SubjectPublicKeyInfo DER): {key.fingerprint()}", file=sys.stderr)
         return 0
     try:
         record = verified(args.file, args.public_key)
@@ -57,6 +76,8 @@ def record_command(args: argparse.Namespace, render_report: Callable[..., object
         print(f"Wrote {output} ({args.paper.upper()}) for the record of account {record.account_id}.")
         return 0
     if args.record_command == "verify":
+        if p.get("practice"):
+            print("PRACTICE record: the simulated practice account, signed with the practice key. It is evidence of nothing.")
         print(f"Valid record {record.record_id[:16]}… for account {p['account_id']} ({p.get('mode')}, finished {p.get('finished_at')}), "
               f"signed by key {record.keyid[:16]}…, {len(p.get('findings', []))} checks.")
         return 0

@@ -76,7 +76,7 @@ def verify(args: argparse.Namespace) -> int:
         predicate = make_predicate(mode="re-verify", account_id=context["account_id"], account_alias=alias, caller_arn=caller,
                                    operator=args.operator, notes="rootwarden verify --sign", started_at=context["started_at"],
                                    finished_at=context["finished_at"], findings=[f.as_dict() for f in findings], audit_log=[],
-                                   skipped=[], previous_record=previous)
+                                   skipped=[], previous_record=previous, practice=bool(args.demo))
         saved = sign_and_save(predicate, signing, also_to=Path(args.out) if args.out else None)
     if args.format == "json":
         document = as_json(context, findings)
@@ -103,7 +103,7 @@ def _signing_key(args: argparse.Namespace) -> Any:
         return None
     from app.record.signing_key import SigningKey
 
-    key = SigningKey()
+    key = SigningKey(practice=bool(args.demo))  # the practice account signs with its own key
     key.private_key()  # created on first use; a keyring problem stops here, before any AWS call
     return key
 

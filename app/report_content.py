@@ -19,8 +19,8 @@ STATUS_STYLE = {
     "not_applicable": ("N/A", "#616161"),
 }
 RECIPE = (
-    "jq -en --stream '[inputs | select(length == 2) | .[0]] | length == (unique | length)' record.json > /dev/null"
-    " || { echo 'record.json repeats a key: NOT a valid record' >&2; exit 1; }\n"
+    "jq -en --stream '[inputs|select(length==2)|.[0]] | length == (unique|length)' record.json >/dev/null \\\n"
+    "  || { echo 'record.json repeats a key: NOT a valid record' >&2; exit 1; }\n"
     "jq -r .payload record.json | base64 -d > payload.json\n"
     "jq -j .payloadType record.json > type.txt\n"
     "jq -r '.signatures[0].sig' record.json | base64 -d > sig.bin\n"
@@ -57,10 +57,20 @@ def summarize_evidence(evidence: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def report_html(predicate: dict[str, Any], record_id: str, keyid: str) -> str:
+PRACTICE_WATERMARK = "SIMULATED ACCOUNT — NOT EVIDENCE"
+
+
+def footer_text(predicate: dict[str, Any], record_id: str) -> str:
+    """The line at the foot of every page: account and record hash prefix (page n/N is added)."""
+    return f"Rootwarden record · AWS account {predicate.get('account_id', '?')} · record sha256 {record_id[:16]}…"
+
+
+def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pem: str = "") -> str:
     p = predicate
     alias = f" ({escape(p['account_alias'])})" if p.get("account_alias") else ""
     out = [
+        *([f"<p class='practice'>{PRACTICE_WATERMARK}: this record comes from Rootwarden's practice account (a simulation, "
+           "signed with the practice key). It proves nothing about any real AWS account.</p>"] if p.get("practice") else []),
         "<h1>Root user hardening record</h1>",
         f"<p class='lead'>AWS account <b>{escape(p['account_id'])}</b>{alias}</p>",
         "<table class='meta' cellspacing='0' cellpadding='3'>",
@@ -120,9 +130,15 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str) -> str:
         f"Signing key fingerprint (keyid):<br><span class='mono'>{keyid}</span>"
         + (f"<br>Previous record: <span class='mono'>{escape(p['previous_record'])}</span>" if p.get("previous_record") else "")
         + "</td></tr></table>",
+        *([f"<p>The signer's public key (save it as <span class='mono'>rootwarden.pub.pem</span>; its fingerprint, printed by the "
+           "recipe's last line, must equal the one the signer gave you separately):</p>", f"<pre>{escape(public_pem.strip())}</pre>"]
+          if public_pem else []),
+        "<h2>Review</h2>",
+        "<table cellspacing='0' cellpadding='6' width='100%'><tr><td width='50%'>Reviewed by (name): ______________________</td>"
+        "<td>Date: ______________</td></tr><tr><td>Signature: ______________________</td><td></td></tr></table>",
         "<h3>Verify it yourself (OpenSSL 3 and jq)</h3>",
-        "<p>Check the file's SHA-256 matches the one above (<span class='mono'>sha256sum record.json</span>), get the signer's "
-        "public key (<span class='mono'>rootwarden key export</span>) and run:</p>",
+        "<p>Check the file's SHA-256 matches the one above (<span class='mono'>sha256sum record.json</span>), save the public key "
+        "above (or the one from <span class='mono'>rootwarden key export</span>) and run:</p>",
         f"<pre>{escape(RECIPE)}</pre>",
         "<p>“Signature Verified Successfully” means the record is exactly as signed.</p>",
     ]
@@ -130,6 +146,7 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str) -> str:
 
 
 STYLESHEET = """
+p.practice { color: #b22222; font-weight: bold; font-size: 11pt; border: 2px solid #b22222; padding: 4pt; }
 h1 { font-size: 20pt; margin-bottom: 2pt; }
 h2 { font-size: 13pt; margin-top: 14pt; margin-bottom: 4pt; border-bottom: 1px solid #999; }
 h3 { font-size: 11pt; margin-top: 10pt; }

@@ -76,4 +76,5 @@ class WizardSession:
             skipped=[{"step": int(step), "title": step.title, "reason": reason} for step, reason in sorted(self.skipped.items())],
             previous_record=previous_record,
             pending_changes=[f.plan()[0].describe() for f in self.deferred],
+            practice=self.flow.practice,
         )

@@ -17,8 +17,13 @@ def data_dir() -> Path:
     return Path(user_data_dir("rootwarden", appauthor=False))
 
 
-def account_dir(account_id: str, base: Path | None = None) -> Path:
-    path = (base or data_dir()) / "records" / account_id
+def records_root(base: Path | None = None, practice: bool = False) -> Path:
+    """Where records live; the practice account's are kept apart from real evidence."""
+    return (base or data_dir()) / ("practice-records" if practice else "records")
+
+
+def account_dir(account_id: str, base: Path | None = None, practice: bool = False) -> Path:
+    path = records_root(base, practice) / account_id
     path.mkdir(parents=True, exist_ok=True)
     return path
 

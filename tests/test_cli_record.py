@@ -41,9 +41,10 @@ def test_sign_verify_show_and_tamper(endpoint, env, tmp_path):
     assert shown.returncode == 0 and "Step 1  Remove root access keys" in shown.stdout and "FAIL" in shown.stdout
 
     exported = run_cli(endpoint, None, "export", command="key", extra_env=env)
-    pem = exported.stdout.split("Fingerprint")[0]
+    pem = exported.stdout  # only the PEM on stdout, so `key export > key.pem` is a clean file
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----") and pem.endswith("-----END PUBLIC KEY-----\n")
     (tmp_path / "pub.pem").write_text(pem)
-    assert json.loads(out.read_text())["signatures"][0]["keyid"] in exported.stdout
+    assert json.loads(out.read_text())["signatures"][0]["keyid"] in exported.stderr
 
     doc = json.loads(out.read_text())
     payload = base64.b64decode(doc["payload"]).replace(b'"fail"', b'"pass"')

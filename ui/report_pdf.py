@@ -10,10 +10,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
+                           QTextDocument)
 
-from app.report_content import QR_RESOURCE, STYLESHEET, report_html
+from app.report_content import PRACTICE_WATERMARK, QR_RESOURCE, STYLESHEET, footer_text, report_html
 from ui.fonts import FAMILY, register_fonts
 from ui.widgets.qr_code import qr_matrix
 
@@ -46,7 +47,7 @@ def build_document(record: Any, device: Any = None) -> QTextDocument:
     document.setDefaultFont(font)
     document.setDefaultStyleSheet(STYLESHEET)
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr_image(record.record_id))
-    document.setHtml(report_html(record.predicate, record.record_id, record.keyid))
+    document.setHtml(report_html(record.predicate, record.record_id, record.keyid, record.public_pem))
     return document
 
 
@@ -66,12 +67,81 @@ def write_pdf(record: Any, output: Path, paper: str = "a4") -> Path:
     writer.setResolution(300)
     writer.setTitle(f"Rootwarden record — AWS account {record.account_id}")
     writer.setCreator("Rootwarden")
-    document = build_document(record, writer)
-    document.setPageSize(QSizeF(writer.pageLayout().paintRectPixels(writer.resolution()).size()))
-    document.print_(writer)
+    paint_pages(record, writer)
     if not output.exists() or output.stat().st_size == 0:
         raise OSError(f"{output} could not be written")
     return output
+
+
+def paint_pages(record: Any, device: Any) -> int:
+    """Lay the report out on ``device`` (a QPdfWriter or QPrinter) page by page, each with a
+    footer naming the account, the record's hash prefix and "page n/N", and — for a practice
+    record — "SIMULATED ACCOUNT — NOT EVIDENCE" across every page. Returns the page count."""
+    document = build_document(record, device)
+    area = device.pageLayout().paintRectPixels(device.resolution())
+    width, height = float(area.width()), float(area.height())
+    footer_height = device.resolution() * 0.3  # about 7.6 mm
+    body = height - footer_height
+    document.setPageSize(QSizeF(width, body))
+    pages = document.pageCount()
+    practice = bool(record.predicate.get("practice"))
+    painter = QPainter(device)
+    try:
+        for index in range(pages):
+            if index:
+                device.newPage()
+            painter.save()
+            painter.translate(0, -index * body)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = QRectF(0, index * body, width, body)
+            painter.setClipRect(context.clip)
+            document.documentLayout().draw(painter, context)
+            painter.restore()
+            _footer(painter, QRectF(0, body, width, footer_height), footer_text(record.predicate, record.record_id),
+                    f"page {index + 1}/{pages}", practice)
+            if practice:
+                _watermark(painter, width, body)
+    finally:
+        painter.end()
+    return pages
+
+
+def _footer(painter: QPainter, rect: QRectF, text: str, page: str, practice: bool) -> None:
+    painter.save()
+    font = QFont(FAMILY, 7)
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    painter.setFont(font)
+    painter.setPen(QColor("#444"))
+    painter.drawLine(rect.topLeft(), rect.topRight())
+    middle = int(Qt.AlignmentFlag.AlignVCenter)
+    page_width = painter.fontMetrics().horizontalAdvance(page) * 1.2
+    painter.drawText(rect, middle | int(Qt.AlignmentFlag.AlignRight), page)
+    left = QRectF(rect.left(), rect.top(), rect.width() - page_width, rect.height())
+    if practice:
+        painter.setPen(QColor("#b22222"))
+        text = f"{PRACTICE_WATERMARK} · {text}"
+    painter.drawText(left, middle | int(Qt.AlignmentFlag.AlignLeft), painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, int(left.width())))
+    painter.restore()
+
+
+def _watermark(painter: QPainter, width: float, height: float) -> None:
+    """The practice label across the page, sized to fit its diagonal."""
+    import math
+
+    painter.save()
+    font = QFont(FAMILY, 30)
+    font.setBold(True)
+    painter.setFont(font)
+    diagonal = math.hypot(width, height) * 0.8
+    advance = painter.fontMetrics().horizontalAdvance(PRACTICE_WATERMARK)
+    if advance > diagonal:
+        font.setPointSizeF(30 * diagonal / advance)
+        painter.setFont(font)
+    painter.setPen(QColor(200, 40, 40, 70))
+    painter.translate(width / 2, height / 2)
+    painter.rotate(-math.degrees(math.atan2(height, width)))
+    painter.drawText(QRectF(-diagonal / 2, -height / 8, diagonal, height / 4), int(Qt.AlignmentFlag.AlignCenter), PRACTICE_WATERMARK)
+    painter.restore()
 
 
 def render_report(record: Any, output: Path, paper: str = "a4") -> Path:

@@ -49,6 +49,7 @@ class VerifiedRecord:
     statement: dict[str, Any]
     record_id: str
     keyid: str
+    public_pem: str = ""  # the key that verified it, for the report (an auditor checks its fingerprint)
 
     @property
     def predicate(self) -> dict[str, Any]:
@@ -77,7 +78,10 @@ def verify_bytes(data: bytes, public_key: Any) -> VerifiedRecord:
     digest = strict.exact_keys(subject["digest"], {"sha256"}, "not in-toto: the subject's digest")
     if subject["name"] != f"aws-account/{predicate['account_id']}" or digest["sha256"] != findings_digest(predicate["findings"]):
         raise BadRecord("not in-toto: the subject does not match the account or the findings")
-    return VerifiedRecord(statement, record_id(data), dsse.keyid(public_key))
+    from cryptography.hazmat.primitives import serialization
+
+    pem = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    return VerifiedRecord(statement, record_id(data), dsse.keyid(public_key), pem)
 
 
 def _check_predicate(predicate: dict[str, Any]) -> None:
@@ -92,6 +96,8 @@ def _check_predicate(predicate: dict[str, Any]) -> None:
     for name in ("finished_at", "started_at", "mode"):
         if not isinstance(predicate.get(name), str):
             raise BadRecord(f"not a Rootwarden record: {name} is missing")
+    if not isinstance(predicate.get("practice", False), bool):
+        raise BadRecord("not a Rootwarden record: practice is not true or false")
 
 
 def read(path: Path) -> bytes:
@@ -101,12 +107,15 @@ def read(path: Path) -> bytes:
 
 def make_predicate(*, mode: str, account_id: str, account_alias: str | None, caller_arn: str, operator: str, notes: str,
                    started_at: str, finished_at: str, findings: list[dict[str, Any]], audit_log: list[dict[str, Any]],
-                   skipped: list[dict[str, Any]], previous_record: str | None, pending_changes: list[str] | None = None) -> dict[str, Any]:
+                   skipped: list[dict[str, Any]], previous_record: str | None, pending_changes: list[str] | None = None,
+                   practice: bool = False) -> dict[str, Any]:
     from app import __version__
 
     return {
         "tool": "rootwarden",
         "tool_version": __version__,
+        # The practice account (a simulation): such a record is evidence of nothing.
+        "practice": practice,
         "mode": mode,
         "account_id": account_id,
         "account_alias": account_alias,

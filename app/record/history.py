@@ -14,23 +14,23 @@ from app.record.dsse import BadRecord
 SUFFIX = ".dsse.json"
 
 
-def save(account_id: str, envelope: bytes, base: Path | None = None) -> Path:
-    return storage.save_new_bytes(storage.account_dir(account_id, base), "record", envelope, SUFFIX)
+def save(account_id: str, envelope: bytes, base: Path | None = None, practice: bool = False) -> Path:
+    return storage.save_new_bytes(storage.account_dir(account_id, base, practice), "record", envelope, SUFFIX)
 
 
-def records(account_id: str, base: Path | None = None) -> list[Path]:
+def records(account_id: str, base: Path | None = None, practice: bool = False) -> list[Path]:
     """The account's record files, by name (nothing is created when there are none). File
     names are not signed: ``latest`` orders by each record's signed ``finished_at``."""
-    folder = (base or storage.data_dir()) / "records" / account_id
+    folder = storage.records_root(base, practice) / account_id
     return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
 
 
-def latest(account_id: str, public_key: Any, base: Path | None = None) -> tuple[VerifiedRecord | None, str | None]:
+def latest(account_id: str, public_key: Any, base: Path | None = None, practice: bool = False) -> tuple[VerifiedRecord | None, str | None]:
     """The account's record that verifies and finished last (by its signed ``finished_at``,
     not by file name or date), and a warning naming files that did not verify."""
     verified: list[VerifiedRecord] = []
     refused: list[str] = []
-    for path in records(account_id, base):
+    for path in records(account_id, base, practice):
         try:
             verified.append(verify_bytes(read(path), public_key))
         except BadRecord as error:
@@ -90,7 +90,7 @@ def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None
             storage.write_exclusive(also_to, envelope)
         except FileExistsError:
             raise RootwardenError(f"{also_to} already exists; choose another name (records are never overwritten).") from None
-    path = save(predicate["account_id"], envelope, base)
+    path = save(predicate["account_id"], envelope, base, bool(predicate.get("practice")))
     from app.record.dsse import keyid
 
     return SavedRecord(path, record_id(envelope), keyid(private.public_key()))

@@ -120,8 +120,11 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     from app.record.completion import read, verify_bytes
     from app.record.signing_key import SigningKey
 
-    record = verify_bytes(read(session.saved_path), SigningKey(session.keyring_backend).public_key())
+    record = verify_bytes(read(session.saved_path), SigningKey(session.keyring_backend, practice=True).public_key())
     saved = record.predicate
+    # Practice evidence is kept apart: its own key (the real one was never created) and folder.
+    assert saved["practice"] is True and session.saved_path.parent.parent.name == "practice-records"
+    assert SigningKey(session.keyring_backend).public_key(create=False) is None
     statuses = {f["id"]: f["status"] for f in saved["findings"]}
     assert all(status in ("pass", "warn", "not_applicable") for status in statuses.values()), statuses
     assert saved["operator"] == "Dana Admin" and saved["mode"] == "setup" and len(saved["audit_log"]) == 8
@@ -134,6 +137,14 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     done.export_pdf.click()
     assert target.stat().st_size > 10_000 and "exported" in done.deferred.text()
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        pages = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+        pages = [page for page in pages if page.strip()]
+        assert len(pages) >= 2 and all("SIMULATED ACCOUNT — NOT EVIDENCE" in page for page in pages)
+        assert all(f"page {n}/{len(pages)}" in page and "123456789012" in page for n, page in enumerate(pages, 1))
 
 
 def test_reverify_shows_every_check_grouped(qtbot, practice_wizard, shown_errors):

@@ -85,8 +85,8 @@ class DonePage(QWizardPage):
         from app.record.completion import read, verify_bytes
         from app.record.signing_key import SigningKey
 
-        path, backend = self.session.saved_path, self.session.keyring_backend
-        run_task(lambda p, c: verify_bytes(read(path), SigningKey(backend).public_key(create=False)),
+        path, backend, practice = self.session.saved_path, self.session.keyring_backend, self.session.flow.practice
+        run_task(lambda p, c: verify_bytes(read(path), SigningKey(backend, practice=practice).public_key(create=False)),
                  self._record_loaded, lambda e: errors.show_error(self, e))
 
     def _record_loaded(self, record) -> None:
@@ -121,9 +121,9 @@ class DonePage(QWizardPage):
         return self.printer
 
     def _paint(self, printer) -> None:
-        from ui.report_pdf import build_document
+        from ui.report_pdf import paint_pages
 
-        build_document(self.record_view, printer).print_(printer)
+        paint_pages(self.record_view, printer)
 
     def print_report(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog

@@ -142,14 +142,15 @@ def sign_or_keep_unsigned(predicate: dict, backend: object) -> tuple:
     from app.record import history
     from app.record.signing_key import SigningKey
 
+    practice = bool(predicate.get("practice"))
     try:
-        key = SigningKey(backend)
+        key = SigningKey(backend, practice=practice)  # the practice account has its own key and folder
         key.private_key()
     except KeyringUnavailable as error:
         document = {"signed": False, "why_unsigned": str(error), **predicate}
-        path = storage.save_new(storage.account_dir(predicate["account_id"]), "UNSIGNED-summary", document)
+        path = storage.save_new(storage.account_dir(predicate["account_id"], practice=practice), "UNSIGNED-summary", document)
         return None, path, str(error)
-    previous, _ = history.latest(predicate["account_id"], key.public_key())
+    previous, _ = history.latest(predicate["account_id"], key.public_key(), practice=practice)
     predicate = {**predicate, "previous_record": previous.record_id if previous else None}
     saved = history.sign_and_save(predicate, key)
     return saved, saved.path, None
