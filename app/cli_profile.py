@@ -12,6 +12,7 @@ import sys
 
 from app.errors import InvalidInput
 from app.profiles import Profile, ProfileStore
+from app.text_safety import for_terminal
 
 
 def _read_secrets(temporary: bool) -> tuple[str, str | None]:
@@ -45,17 +46,17 @@ def profile_command(args: argparse.Namespace) -> int:
         for entry in entries:
             if entry.profile:
                 p = entry.profile
-                print(f"{p.name:<24} {p.account_id}  {p.region:<15} {p.source}")
+                print(for_terminal(f"{p.name:<24} {p.account_id}  {p.region:<15} {p.source}"))
             else:
-                print(f"{entry.name:<24} UNUSABLE: {entry.problem}")
+                print(for_terminal(f"{entry.name:<24} UNUSABLE: {entry.problem}"))
         return 0
     if action == "show":
         p = store.get(args.name)
-        print(f"Name:        {p.name}\nAccount ID:  {p.account_id}\nRegion:      {p.region}\nCredentials: {p.source}")
+        print(for_terminal(f"Name:        {p.name}\nAccount ID:  {p.account_id}\nRegion:      {p.region}\nCredentials: {p.source}", keep_newlines=True))
         if p.keyed:
             print("Secret:      stored in the OS keyring (never shown)")
         if p.notes:
-            print(f"Notes:       {p.notes}")
+            print(f"Notes:       {for_terminal(p.notes)}")
         return 0
     store.remove(args.name)
     print(f"Removed profile {args.name} and its secret from the keyring.")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from app.errors import RootwardenError
+from app.text_safety import for_terminal
 from app.record.completion import VerifiedRecord, read, verify_bytes
 from app.record.dsse import BadRecord
 
@@ -65,7 +66,7 @@ def record_command(args: argparse.Namespace, render_report: Callable[..., object
     try:
         record = verified(args.file, args.public_key)
     except BadRecord as reason:
-        print(f"rootwarden: record NOT valid: {reason}", file=sys.stderr)
+        print(f"rootwarden: record NOT valid: {for_terminal(reason)}", file=sys.stderr)
         return EXIT_INVALID
     p = record.predicate
     if args.command == "report":
@@ -78,7 +79,7 @@ def record_command(args: argparse.Namespace, render_report: Callable[..., object
     if args.record_command == "verify":
         if p.get("practice"):
             print("PRACTICE record: the simulated practice account, signed with the practice key. It is evidence of nothing.")
-        print(f"Valid record {record.record_id[:16]}… for account {p['account_id']} ({p.get('mode')}, finished {p.get('finished_at')}), "
+        print(f"Valid record {record.record_id[:16]}… for account {p['account_id']} ({for_terminal(p.get('mode'))}, finished {for_terminal(p.get('finished_at'))}), "
               f"signed by key {record.keyid[:16]}…, {len(p.get('findings', []))} checks.")
         return 0
     from app.checklist_text import render

@@ -121,3 +121,18 @@ def test_policy_covers_every_declared_action():
 
 def secret_free(result: subprocess.CompletedProcess, secret: str) -> bool:
     return secret not in result.stdout and secret not in result.stderr
+
+
+def test_text_output_never_passes_terminal_control_from_aws_data(endpoint):
+    """A contact name with escape sequences (clear screen, recolour, a fake PASS line) is shown
+    as visible escapes; the reason codes reach JSON output."""
+    hostile = "Eve\x1b[2J\x1b[32mPASS\x07\u202e"
+    client(endpoint, "account").put_alternate_contact(AlternateContactType="SECURITY", Name=hostile, Title="x",
+                                                      EmailAddress="eve@example.com", PhoneNumber="+1 555 0100")
+    keys = admin_keys(endpoint)
+    text = run_cli(endpoint, keys)
+    assert "\x1b" not in text.stdout and "\x07" not in text.stdout and "\u202e" not in text.stdout
+    assert "Eve\\x1b[2J\\x1b[32mPASS\\x07\\u202e" in text.stdout
+    doc = json.loads(run_cli(endpoint, keys, "--format", "json").stdout)
+    security = next(c for c in doc["checks"] if c["id"] == "contacts.security")
+    assert security["reason"] == "compliant" and security["evidence"]["Name"] == hostile  # JSON keeps the exact data

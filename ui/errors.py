@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import AccessDenied, ConnectionProblem, InvalidInput, RootwardenError, WrongAccount
 from app.fixes.base import FixFailed
+from PySide6.QtCore import Qt
 
 log = logging.getLogger("rootwarden")
 
@@ -39,6 +40,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     title, text = message_for(error)
     log.warning("%s: %s", title, type(error).__name__)
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages carry AWS and form data: never markup
     box.setAccessibleName(title)
     box.exec()
 

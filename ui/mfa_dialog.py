@@ -18,6 +18,7 @@ from ui import errors
 from ui.tasks import change_pool, run_task
 from ui.widgets.controls import button
 from ui.widgets.qr_code import QrCodeWidget
+from ui.plain import escape
 
 CLIPBOARD_SECONDS = 30
 
@@ -219,8 +220,8 @@ class MfaEnrollmentDialog(QDialog):
     def _enabled(self, check: mfa.CodeCheck) -> None:
         self.qr.clear()
         self.key_label.clear()
-        self.done_label.setText(f"<b>MFA is enabled for {self.enrollment.user}.</b><br>Device {self.enrollment.serial}. "
-                                f"AWS lists it for the user now. {check.note}")
+        self.done_label.setText(f"<b>MFA is enabled for {escape(self.enrollment.user)}.</b><br>Device {escape(self.enrollment.serial)}. "
+                                f"AWS lists it for the user now. {escape(check.note)}")
         self.stack.setCurrentIndex(2)
         self.cancel_button.setText("Close")
         self._say("")

@@ -11,6 +11,7 @@ from ui.check_runs import CheckRunController
 from ui.tasks import run_task
 from ui.widgets.controls import button
 from ui.widgets.check_card import CheckCard
+from ui.plain import escape
 
 
 class ChecklistPage(QWizardPage):
@@ -97,12 +98,12 @@ class ChecklistPage(QWizardPage):
         drift, previous, note = result
         lines = []
         if drift:
-            lines.append(f"<b>Changed since the last record ({drift[0].since}):</b><ul>"
-                         + "".join(f"<li>{d.describe()}</li>" for d in drift) + "</ul>")
+            lines.append(f"<b>Changed since the last record ({escape(drift[0].since)}):</b><ul>"
+                         + "".join(f"<li>{escape(d.describe())}</li>" for d in drift) + "</ul>")
         elif previous:
             lines.append("<b>Nothing changed</b> since the last record.")
         if note:
-            lines.append(f"<span style='color:#d08a00'>{note}</span>")
+            lines.append(f"<span style='color:#d08a00'>{escape(note)}</span>")
         self.drift.setText("".join(lines))
         self.drift.setVisible(bool(lines))
 

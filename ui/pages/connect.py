@@ -19,6 +19,7 @@ from ui.errors import message_for
 from ui.tasks import run_task
 from ui.widgets.controls import button
 from ui.widgets.saved_profiles import SavedProfilesBox
+from ui.plain import escape, make_plain
 
 NEW_ACCOUNT_HELP = (
     "<b>Brand-new account?</b> Do not create a root access key just to use Rootwarden. Run <code>aws login</code> "
@@ -97,7 +98,7 @@ class ConnectPage(QWizardPage):
 
         self.who = QGroupBox("Connected as")
         who = QFormLayout(self.who)
-        self.fields = {name: QLabel() for name in ("Account ID", "Account alias", "Caller", "Root user", "Credentials")}
+        self.fields = {name: make_plain(QLabel()) for name in ("Account ID", "Account alias", "Caller", "Root user", "Credentials")}
         for name, label in self.fields.items():
             label.setAccessibleName(name)
             who.addRow(f"{name}:", label)
@@ -201,7 +202,7 @@ class ConnectPage(QWizardPage):
         self.save_button.hide()
         title, text = message_for(error)
         self.status.setStyleSheet("color: #d64541")
-        self.status.setText(f"<b>{title}.</b> {text}")
+        self.status.setText(f"<b>{escape(title)}.</b> {escape(text)}")
         self.completeChanged.emit()
 
     def save_connection(self) -> None:

@@ -12,6 +12,7 @@ from app.checklist_text import tally
 from app.session import WizardSession
 from ui import errors
 from ui.tasks import change_pool, run_task
+from ui.plain import escape
 
 ADVICE = (
     "<b>What next</b><ul>"
@@ -72,12 +73,12 @@ class DonePage(QWizardPage):
         for button in (self.export_pdf, self.print_button, self.preview_button):
             button.setEnabled(False)
         if signed:
-            self.path.setText(f"<b>Signed record saved</b> at<br><code>{s.saved_path}</code><br>Record ID (sha256): "
+            self.path.setText(f"<b>Signed record saved</b> at<br><code>{escape(s.saved_path)}</code><br>Record ID (sha256): "
                               f"<code>{s.signed_record.record_id}</code><br>Signing key fingerprint: <code>{s.signed_record.keyid}</code>")
             self._load_record()
         else:
-            self.path.setText(f"<b style='color:#d64541'>The record is NOT signed</b> ({s.unsigned_reason})<br>"
-                              f"An unsigned summary is at <code>{s.saved_path}</code>.")
+            self.path.setText(f"<b style='color:#d64541'>The record is NOT signed</b> ({escape(s.unsigned_reason)})<br>"
+                              f"An unsigned summary is at <code>{escape(s.saved_path)}</code>.")
         if s.deferred:
             self._run_deferred()
 
@@ -108,7 +109,7 @@ class DonePage(QWizardPage):
             errors.show_error(self, errors.RootwardenError(f"The PDF could not be written: {error}. Choose another folder."))
             return
         self.exported = Path(target)
-        self.deferred.setText(f"Report exported to {target}.")
+        self.deferred.setText(f"Report exported to {escape(target)}.")
 
     def _printer(self):
         from PySide6.QtPrintSupport import QPrinter
@@ -152,7 +153,7 @@ class DonePage(QWizardPage):
         run_task(operation,
                  lambda _: self.deferred.setText("The root access key this session used has been deleted. The record lists it "
                                                  "as a pending change; a later re-verification confirms it."),
-                 lambda e: self.deferred.setText(f"<b>The key in use could not be deleted:</b> {e} Delete it in the console "
+                 lambda e: self.deferred.setText(f"<b>The key in use could not be deleted:</b> {escape(e)} Delete it in the console "
                                                  "(Security credentials)."),
                  pool=change_pool())
 

@@ -12,6 +12,7 @@ from ui import errors
 from ui.check_runs import CheckRunController
 from ui.tasks import change_pool, run_task
 from ui.style import STATUS_COLOURS, STATUS_WORDS
+from ui.plain import escape
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -88,7 +89,7 @@ class ReviewPage(QWizardPage):
             self.audit.setRowCount(1)
             self.audit.setItem(0, 1, QTableWidgetItem("No changes were made."))
         skipped = self.session.skipped
-        self.skips.setText("<b>Skipped:</b> " + "; ".join(f"Step {int(s)} {s.title} — “{r}”" for s, r in sorted(skipped.items()))
+        self.skips.setText("<b>Skipped:</b> " + "; ".join(f"Step {int(s)} {s.title} — “{escape(r)}”" for s, r in sorted(skipped.items()))
                            if skipped else "No step was skipped.")
         deferred = [f.plan()[0].describe() for f in self.session.deferred]
         self.state.setText("Still checking…" if self.runs.busy else

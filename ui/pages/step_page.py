@@ -22,6 +22,7 @@ from ui.check_runs import CheckRunController
 from ui.tasks import TaskHandle, change_pool, run_task
 from ui.widgets.controls import button
 from ui.widgets.check_card import CheckCard
+from ui.plain import make_plain
 
 POLL_MS = 5000
 
@@ -75,7 +76,7 @@ class StepPage(QWizardPage):
         self.progress.setMaximumWidth(120)
         self.progress.setAccessibleName("Working")
         self.progress.hide()
-        self.state = QLabel()
+        self.state = make_plain(QLabel())  # may show the skip reason the user typed
         self.state.setAccessibleName("Step state")
         self.recheck_button = button("&Re-check", "Re-check this step", self.recheck)
         self.cancel_button = button("Cancel", "Cancel the running check", self.cancel)

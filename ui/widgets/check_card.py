@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QTool
 from app.model import CheckInfo, Finding
 from ui.style import STATUS_COLOURS, STATUS_WORDS
 from ui.widgets.status_badge import StatusBadge
+from ui.plain import escape, make_plain
 
 
 class CheckCard(QFrame):
@@ -20,10 +21,10 @@ class CheckCard(QFrame):
         self.setObjectName(f"card-{info.id}")
         self.setAccessibleName(f"Check {info.title}")
         self.badge = StatusBadge(self)
-        self.title = QLabel(f"<b>{info.title}</b> <span style='color: gray'>· {info.id}</span>")
+        self.title = QLabel(f"<b>{escape(info.title)}</b> <span style='color: gray'>· {escape(info.id)}</span>")
         self.status_word = QLabel("Checking…")
         self.status_word.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.summary = QLabel("Asking AWS…")
+        self.summary = make_plain(QLabel("Asking AWS…"))  # AWS data: never markup
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.toggle = QToolButton(text="Show evidence")
