@@ -40,20 +40,62 @@ def is_insecure(backend: Any) -> bool:
 
 
 def checked(backend: Any | None = None, allow_insecure: bool | None = None, consequence: str = "") -> Any:
-    """The keyring backend to use, or ``KeyringUnavailable`` (``consequence`` says what that means here)."""
-    import keyring
-    from keyring.backends import chainer, fail, null
+    """The keyring backend to use, or ``KeyringUnavailable`` (``consequence`` says what that means here).
 
-    backend = backend if backend is not None else keyring.get_keyring()
+    The policy is decided on the backend that would really hold the secret: a chainer's
+    children are looked at one by one (the chainer writes to the first that accepts), so an
+    insecure child is never written to unless the user opted in; a backend forced by
+    ``PYTHON_KEYRING_BACKEND`` that cannot start (SecretService without D-Bus) is refused with
+    the fix, not an unexpected error."""
+    import keyring
+    from keyring.backends import chainer
+
     if allow_insecure is None:
         allow_insecure = os.environ.get(INSECURE_OPT_IN) == "1"
-    if isinstance(backend, (fail.Keyring, null.Keyring)) or (isinstance(backend, chainer.ChainerBackend) and not backend.backends):
-        raise KeyringUnavailable(f"No usable OS keyring was found, so secrets cannot be stored safely. {os_fix()} {consequence}".strip())
+    try:
+        backend = backend if backend is not None else keyring.get_keyring()
+        if isinstance(backend, chainer.ChainerBackend):
+            backend = _effective_child(backend, allow_insecure, consequence)
+        _viable(backend)
+    except KeyringUnavailable:
+        raise
+    except Exception as error:
+        raise translate(error) from None
+    _refuse_unusable(backend, consequence)
     if is_insecure(backend) and not allow_insecure:
         raise KeyringUnavailable(
             f"The keyring backend {_kind(backend)} stores secrets in a file, not a protected keyring; Rootwarden refuses it. "
             f"{os_fix()} (To accept it anyway, set {INSECURE_OPT_IN}=1.) {consequence}".strip())
     return backend
+
+
+def _effective_child(backend: Any, allow_insecure: bool, consequence: str) -> Any:
+    """The chainer itself when every child is acceptable, else its first secure child alone."""
+    from keyring.backends import fail, null
+
+    children = [c for c in backend.backends if not isinstance(c, (fail.Keyring, null.Keyring))]
+    if not children:
+        _refuse_unusable(None, consequence)
+    if allow_insecure or not any(is_insecure(c) for c in children):
+        return children[0] if len(children) == 1 else backend
+    secure = [c for c in children if not is_insecure(c)]
+    if not secure:
+        return children[0]  # refused below as insecure
+    return secure[0]
+
+
+def _viable(backend: Any) -> None:
+    """Ask the backend whether it can work here: a backend that cannot start (SecretService
+    without D-Bus) raises from its ``priority``."""
+    type(backend).priority
+
+
+def _refuse_unusable(backend: Any, consequence: str) -> None:
+    from keyring.backends import chainer, fail, null
+
+    if backend is None or isinstance(backend, (fail.Keyring, null.Keyring)) or (
+            isinstance(backend, chainer.ChainerBackend) and not backend.backends):
+        raise KeyringUnavailable(f"No usable OS keyring was found, so secrets cannot be stored safely. {os_fix()} {consequence}".strip())
 
 
 def translate(error: Exception) -> KeyringUnavailable:
@@ -62,6 +104,6 @@ def translate(error: Exception) -> KeyringUnavailable:
 
     if isinstance(error, errors.KeyringLocked):
         return KeyringUnavailable(f"The keyring is locked. Unlock it (log in to the desktop session or open your keyring app) and retry. {os_fix()}")
-    if isinstance(error, errors.InitError):
-        return KeyringUnavailable(f"The keyring could not start ({type(error).__name__}). {os_fix()}")
+    if isinstance(error, errors.InitError) or isinstance(error, RuntimeError) or "NotAvailable" in type(error).__name__:
+        return KeyringUnavailable(f"The keyring could not start ({type(error).__name__}; is a D-Bus session running?). {os_fix()}")
     return KeyringUnavailable(f"The keyring refused the request ({type(error).__name__}). {os_fix()}")

@@ -126,6 +126,46 @@ def test_plaintext_backends_need_an_explicit_opt_in(monkeypatch):
     assert ProfileStore(PlaintextKeyring())
 
 
+def _chainer(*children):
+    from keyring.backends.chainer import ChainerBackend
+
+    class Chain(ChainerBackend):
+        backends = list(children)  # what keyring's discovery would have found
+
+    return Chain()
+
+
+def test_a_chainer_never_writes_to_its_plaintext_child(monkeypatch):
+    """PYTHON_KEYRING_BACKEND=…ChainerBackend with keyrings.alt installed: the policy looks at
+    the children, and secrets go only to the secure one."""
+    monkeypatch.delenv("ROOTWARDEN_ALLOW_INSECURE_KEYRING", raising=False)
+    plain, secure = PlaintextKeyring(), MemoryKeyring()
+    store = ProfileStore(_chainer(plain, secure))
+    store.add(KEYED, SECRET)
+    assert plain.entries == {} and any(SECRET in v for v in secure.entries.values())
+    with pytest.raises(KeyringUnavailable, match="stores secrets in a file"):
+        ProfileStore(_chainer(PlaintextKeyring()))
+    from app.record.signing_key import SigningKey
+
+    SigningKey(_chainer(plain, secure)).private_key()
+    assert plain.entries == {}
+
+
+def test_a_forced_secret_service_without_dbus_is_a_clear_refusal(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path as _Path
+
+    root = _Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    env.update(PYTHON_KEYRING_BACKEND="keyring.backends.SecretService.Keyring", HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "d"))
+    result = subprocess.run([sys.executable, "-m", "app.cli", "profile", "list"], env=env, cwd=root, capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 3
+    assert "keyring could not start" in result.stderr and "unexpected" not in result.stderr
+
+
 class Raising(KeyringBackend):
     priority = 1
 
