@@ -20,8 +20,8 @@ from tests.support import ACCOUNT_ID
 def test_alerts_fix_is_idempotent_tagged_and_scoped(account):
     aws, audit = account.context(), AuditLog()
     fix = SetUpRootAlerts(ACCOUNT_ID, "alerts@example.com")
-    fix.apply(aws, audit)
-    fix.apply(aws, audit)
+    fix.apply(aws, audit, ACCOUNT_ID)
+    fix.apply(aws, audit, ACCOUNT_ID)
     sns, events = account.client("sns"), account.client("events")
     assert [t["TopicArn"] for t in sns.list_topics()["Topics"]] == [fix.topic_arn]
     subs = sns.list_subscriptions_by_topic(TopicArn=fix.topic_arn)["Subscriptions"]
@@ -42,7 +42,7 @@ def test_alerts_fix_is_idempotent_tagged_and_scoped(account):
 def test_fix_failing_midway_lists_done_and_not_done(account):
     audit = AuditLog()
     with pytest.raises(FixFailed) as failure:
-        SetUpRootAlerts(ACCOUNT_ID, "a@example.com").apply(account.context(deny=("sns:SetTopicAttributes",)), audit)
+        SetUpRootAlerts(ACCOUNT_ID, "a@example.com").apply(account.context(deny=("sns:SetTopicAttributes",)), audit, ACCOUNT_ID)
     assert [c.action for c in failure.value.done] == ["sns:CreateTopic", "events:PutRule"]
     assert [c.action for c in failure.value.not_done] == ["sns:SetTopicAttributes", "sns:Subscribe", "events:PutTargets"]
     assert [e.result.split(":")[0] for e in audit.entries()] == ["done", "done", "failed"]
@@ -61,14 +61,14 @@ def test_contact_validation(field, contact):
 
 
 def test_contact_fix_sets_the_contact(account):
-    SetAlternateContact(Contact("BILLING", "Bill", "Finance", "bill@example.com", "+44 20 7946 0000")).apply(account.context(), AuditLog())
+    SetAlternateContact(Contact("BILLING", "Bill", "Finance", "bill@example.com", "+44 20 7946 0000")).apply(account.context(), AuditLog(), ACCOUNT_ID)
     assert account.check("contacts.billing").status is Status.PASS
 
 
 def test_org_fix_enables_central_root_access(account):
     account.client("organizations").create_organization(FeatureSet="ALL")
     assert account.check("org.root-credentials-management").status is Status.FAIL
-    EnableCentralRootAccess().apply(account.context(), AuditLog())
+    EnableCentralRootAccess().apply(account.context(), AuditLog(), ACCOUNT_ID)
     assert account.check("org.root-credentials-management").status is Status.PASS
 
 
@@ -86,5 +86,51 @@ def test_root_key_deletion_calls_without_user_name(account):
     with Stubber(aws.client("iam")) as stub:
         stub.add_response("update_access_key", {}, {"AccessKeyId": "AKIAOTHER0000000001", "Status": "Inactive"})
         stub.add_response("delete_access_key", {}, {"AccessKeyId": "AKIAOTHER0000000001"})
-        now.apply(aws, AuditLog())
+        now.apply(aws, AuditLog(), ACCOUNT_ID)
         stub.assert_no_pending_responses()
+
+
+def test_alerts_fix_never_takes_over_a_topic_it_did_not_create(account):
+    sns = account.client("sns")
+    theirs = sns.create_topic(Name=NAME)["TopicArn"]
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                                                                  "Action": "sns:Publish", "Resource": theirs}]})
+    sns.set_topic_attributes(TopicArn=theirs, AttributeName="Policy", AttributeValue=policy)
+    audit = AuditLog()
+    with pytest.raises(FixFailed, match="was not created by Rootwarden") as failure:
+        SetUpRootAlerts(ACCOUNT_ID, "a@example.com").apply(account.context(), audit, ACCOUNT_ID)
+    assert "nothing was changed" in str(failure.value) and audit.entries() == []
+    assert json.loads(sns.get_topic_attributes(TopicArn=theirs)["Attributes"]["Policy"]) == json.loads(policy)
+    assert account.client("events").list_rules()["Rules"] == []
+
+
+def test_alerts_fix_never_rewrites_a_rule_it_did_not_create(account):
+    events = account.client("events")
+    events.put_rule(Name=NAME, EventPattern=json.dumps({"source": ["aws.ec2"]}), State="ENABLED")
+    with pytest.raises(FixFailed, match="EventBridge rule"):
+        SetUpRootAlerts(ACCOUNT_ID, "a@example.com").apply(account.context(), AuditLog(), ACCOUNT_ID)
+    assert json.loads(events.describe_rule(Name=NAME)["EventPattern"]) == {"source": ["aws.ec2"]}
+
+
+def test_every_change_is_made_only_after_the_account_is_checked_again(account):
+    """Credentials that reach another account by the time the change runs stop it, before and
+    between steps; the audit log says what happened."""
+    from app.errors import WrongAccount
+
+    with pytest.raises(WrongAccount):
+        SetAlternateContact(Contact("BILLING", "Bill", "Finance", "bill@example.com", "+44 20 7946 0000")).apply(
+            account.context(), AuditLog(), "999999999999")
+    assert account.check("contacts.billing").status is Status.FAIL  # nothing was set
+    calls: list[str] = []
+    aws = account.context()
+    aws.add_hook("before-call", lambda model, **_: calls.append(model.name))
+    SetUpRootAlerts(ACCOUNT_ID, "a@example.com").apply(aws, AuditLog(), ACCOUNT_ID)
+    writes = {"CreateTopic", "PutRule", "SetTopicAttributes", "Subscribe", "PutTargets"}
+    since_check = None
+    for call in calls:
+        if call == "GetCallerIdentity":
+            since_check = 0
+        elif call in writes:
+            assert since_check == 0, f"{call} without a fresh account check before it: {calls}"
+            since_check = 1
+    assert writes <= set(calls)

@@ -10,9 +10,10 @@ from app.aws.context import AwsContext
 from app.aws.partition import Partition, by_name
 from app.fixes.base import MANAGED_TAG, Change, Fix
 from app.fixes.contacts import _EMAIL
-from app.errors import InvalidInput, UnsupportedPartition
+from app.errors import AwsCallFailed, InvalidInput, RootwardenError, UnsupportedPartition
 
 ACTIONS = (
+    "sns:ListTagsForResource", "events:DescribeRule", "events:ListTagsForResource",
     "sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic",
     "events:PutRule", "events:TagResource", "events:PutTargets",
 )
@@ -50,6 +51,12 @@ def topic_policy(account_id: str, topic_arn: str, rule_arn: str, partition: Part
     }
 
 
+class NotOurs(RootwardenError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}; Rootwarden does not take it over. Rename or delete it yourself if it is unused, "
+                         "or keep it and set up alerts in the console.")
+
+
 class SetUpRootAlerts(Fix):
     name = "Set up root-activity alerts"
 
@@ -65,6 +72,29 @@ class SetUpRootAlerts(Fix):
         self.region = partition.sign_in_region
         self.topic_arn = partition.arn("sns", self.region, account_id, NAME)
         self.rule_arn = partition.arn("events", self.region, account_id, f"rule/{NAME}")
+
+    def preflight(self, aws: AwsContext) -> None:
+        """Never take over a topic or rule of the same name that Rootwarden did not create:
+        CreateTopic would return the existing topic and SetTopicAttributes replace its policy;
+        PutRule would rewrite someone else's rule."""
+        r = self.region
+        try:
+            tags = aws.call("sns", "ListTagsForResource", r, ResourceArn=self.topic_arn).get("Tags") or []
+        except AwsCallFailed as error:
+            if error.code not in ("NotFound", "NotFoundException", "ResourceNotFound", "ResourceNotFoundException"):
+                raise
+        else:
+            if MANAGED_TAG not in tags:
+                raise NotOurs(f"an SNS topic named {NAME} already exists in {r} and was not created by Rootwarden")
+        try:
+            aws.call("events", "DescribeRule", r, Name=NAME)
+        except AwsCallFailed as error:
+            if error.code != "ResourceNotFoundException":
+                raise
+            return
+        tags = aws.call("events", "ListTagsForResource", r, ResourceARN=self.rule_arn).get("Tags") or []
+        if MANAGED_TAG not in tags:
+            raise NotOurs(f"an EventBridge rule named {NAME} already exists in {r} and was not created by Rootwarden")
 
     def _steps(self, aws: AwsContext | None):
         r = self.region

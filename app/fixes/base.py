@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from app.aws.context import AwsContext
-from app.errors import RootwardenError
+from app.errors import RootwardenError, WrongAccount
 from app.model import rfc3339
 
 MANAGED_TAG = {"Key": "rootwarden:managed", "Value": "true"}
@@ -71,17 +71,27 @@ class FixFailed(RootwardenError):
         self.not_done = not_done
 
 
-def apply_steps(name: str, steps: list[tuple[Change, Callable[[], str | None]]], audit: AuditLog) -> None:
-    """Run each step in order, auditing it; on error, audit the failure and raise ``FixFailed``."""
+def apply_steps(name: str, steps: list[tuple[Change, Callable[[], str | None]]], audit: AuditLog,
+                before_each: Callable[[], None] = lambda: None) -> None:
+    """Run each step in order, auditing it; on error, audit the failure and raise ``FixFailed``.
+    ``before_each`` runs right before every step (the account check) and can stop the fix."""
     done: list[Change] = []
     for index, (change, perform) in enumerate(steps):
         try:
+            before_each()
             result = perform() or "done"
         except Exception as error:
             audit.record(name, change, f"failed: {error}")
             raise FixFailed(name, error, done, [c for c, _ in steps[index:]]) from None
         audit.record(name, change, result)
         done.append(change)
+
+
+def ensure_account(aws: AwsContext, account_id: str) -> None:
+    """Ask STS now (never a cached answer) which account the credentials reach."""
+    actual = str(aws.call("sts", "GetCallerIdentity")["Account"])
+    if actual != account_id:
+        raise WrongAccount(account_id, actual)
 
 
 class Fix:
@@ -92,8 +102,19 @@ class Fix:
     def plan(self) -> list[Change]:
         return [change for change, _ in self._steps(None)]
 
-    def apply(self, aws: AwsContext, audit: AuditLog) -> None:
-        apply_steps(self.name, self._steps(aws), audit)
+    def apply(self, aws: AwsContext, audit: AuditLog, account_id: str) -> None:
+        """Make the changes, each right after checking that the credentials still reach the
+        pinned account ``account_id`` (SPEC §2.4): a profile re-resolved to other credentials,
+        or a session swapped underneath, stops the fix before it touches the wrong account."""
+        ensure_account(aws, account_id)
+        try:
+            self.preflight(aws)
+        except Exception as error:
+            raise FixFailed(self.name, error, [], self.plan()) from None
+        apply_steps(self.name, self._steps(aws), audit, lambda: ensure_account(aws, account_id))
+
+    def preflight(self, aws: AwsContext) -> None:
+        """Checks made before the first change; raising stops the fix with nothing changed."""
 
     def _steps(self, aws: AwsContext | None) -> list[tuple[Change, Callable[[], str | None]]]:
         raise NotImplementedError

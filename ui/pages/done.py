@@ -143,12 +143,13 @@ class DonePage(QWizardPage):
     # -- the last change ----------------------------------------------------------------------
     def _run_deferred(self) -> None:
         fixes, aws, audit = list(self.session.deferred), self.session.aws, self.session.audit
+        account = self.session.identity.account_id
         self.session.deferred.clear()
         self.deferred.setText("Deleting the root access key this session used…")
 
         def operation(progress, cancelled):
             for fix in fixes:
-                fix.apply(aws, audit)
+                fix.apply(aws, audit, account)
 
         run_task(operation,
                  lambda _: self.deferred.setText("The root access key this session used has been deleted. The record lists it "

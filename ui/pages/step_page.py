@@ -151,7 +151,7 @@ class StepPage(QWizardPage):
         re-check afterwards, success or not."""
         if not confirmed and not confirm_module.confirm_changes(self, title, fix.plan(), typed_word):
             return False
-        aws, audit = self.session.aws, self.session.audit
+        aws, audit, account = self.session.aws, self.session.audit, self.session.identity.account_id
 
         def done(_: object) -> None:
             if then:
@@ -162,7 +162,7 @@ class StepPage(QWizardPage):
             errors.show_error(self, error)
             self.recheck()
 
-        self._fix = run_task(lambda progress, cancelled: fix.apply(aws, audit), done, failed, pool=change_pool())
+        self._fix = run_task(lambda progress, cancelled: fix.apply(aws, audit, account), done, failed, pool=change_pool())
         self._fix.done.connect(self._update)
         self._update()
         return True
