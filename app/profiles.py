@@ -3,8 +3,11 @@
 A profile is a name, a pinned account ID, a default region and one credential source: a
 profile of the AWS shared config, or an access key whose secret lives only in the keyring.
 Entries are small (Windows caps one near 1,250 characters): ``index`` lists the names, then one
-entry per profile's fields and one per secret. Writes go secret → fields → index, so a crash
-leaves at worst an unlisted entry, and a corrupt entry spoils only its own profile.
+entry per profile's fields and one per secret; a session token, which can be longer than one
+entry holds, is split over numbered entries. No entry is ever written longer than ``ENTRY_MAX``.
+The index is read before anything is written (a damaged index stops ``add`` with nothing
+written); writes go secret → fields → index, so a crash leaves at worst an unlisted entry, and a
+corrupt entry spoils only its own profile.
 
 Threading: keyring calls may block (D-Bus); call from a worker thread in the UI.
 """
@@ -24,6 +27,8 @@ ACCOUNT = re.compile(r"^\d{12}$")
 KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
 SECRET = re.compile(r"^[A-Za-z0-9/+=]{40}$")
 NOTES_MAX = 500
+AWS_PROFILE_MAX = 128
+TOKEN_PARTS_MAX = 16  # a session token of up to ~19,000 characters
 ENTRY_MAX = 1200  # Windows Credential Manager caps one entry near 1,250 characters
 
 
@@ -75,6 +80,8 @@ def validate(profile: Profile, secret: str | None = None, session_token: str | N
         raise InvalidInput("Credentials", "choose either an AWS profile or an access key")
     if profile.aws_profile is not None and not profile.aws_profile.strip():
         raise InvalidInput("AWS profile", "is required")
+    if profile.aws_profile is not None and len(profile.aws_profile) > AWS_PROFILE_MAX:
+        raise InvalidInput("AWS profile", f"must be at most {AWS_PROFILE_MAX} characters")
     if profile.access_key_id is not None:
         if not KEY_ID.match(profile.access_key_id):
             raise InvalidInput("Access key ID", "must be AKIA or ASIA followed by 16 capital letters or digits")
@@ -101,6 +108,8 @@ class ProfileStore:
             raise translate(error) from None
 
     def _set(self, key: str, value: str) -> None:
+        if len(value) > ENTRY_MAX:  # never rely on a backend to accept (or silently cut) a long entry
+            raise InvalidInput("Profile", f"the keyring entry {key} would exceed {ENTRY_MAX} characters; shorten the notes or names")
         try:
             self.backend.set_password(SERVICE, key, value)
         except Exception as error:
@@ -140,22 +149,49 @@ class ProfileStore:
     # -- profiles ---------------------------------------------------------------------------
     def add(self, profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:
         profile = validate(profile, secret, session_token)
-        if profile.keyed:
-            self._set(f"profiles/{profile.name}/secret", secret)
-            if session_token:
-                self._set(f"profiles/{profile.name}/session-token", session_token)
-        else:
-            self._delete(f"profiles/{profile.name}/secret")
-            self._delete(f"profiles/{profile.name}/session-token")
-        self._set(f"profiles/{profile.name}", json.dumps(asdict(profile)))
+        names = self.names()  # a damaged index stops here, before anything is written
+        fields = json.dumps(asdict(profile))
+        parts = _split(session_token or "")
+        if len(fields) > ENTRY_MAX or len(parts) > TOKEN_PARTS_MAX:
+            raise InvalidInput("Profile", "too long for the keyring (notes, names or the session token)")
+        listed = profile.name in names
         try:
-            self._write_index([*self.names(), profile.name])
-        except InvalidInput:
-            if profile.name not in self.names():  # leave nothing unlisted behind
-                for key in (f"profiles/{profile.name}", f"profiles/{profile.name}/secret", f"profiles/{profile.name}/session-token"):
-                    self._delete(key)
+            if profile.keyed:
+                self._set(f"profiles/{profile.name}/secret", secret)
+                self._write_token(profile.name, parts)
+            else:
+                self._delete(f"profiles/{profile.name}/secret")
+                self._write_token(profile.name, [])
+            self._set(f"profiles/{profile.name}", fields)
+            self._write_index([*names, profile.name])
+        except (InvalidInput, KeyringUnavailable):
+            if not listed:  # leave nothing unlisted behind
+                self._delete_entries(profile.name)
             raise
         return profile
+
+    def _write_token(self, name: str, parts: list[str]) -> None:
+        for number in range(TOKEN_PARTS_MAX):
+            key = f"profiles/{name}/session-token/{number}"
+            if number < len(parts):
+                self._set(key, parts[number])
+            else:
+                self._delete(key)
+        self._delete(f"profiles/{name}/session-token")  # the single-entry form of earlier versions
+
+    def _read_token(self, name: str) -> str | None:
+        parts = []
+        for number in range(TOKEN_PARTS_MAX):
+            part = self._get(f"profiles/{name}/session-token/{number}")
+            if not part:
+                break
+            parts.append(part)
+        return "".join(parts) or self._get(f"profiles/{name}/session-token")
+
+    def _delete_entries(self, name: str) -> None:
+        for key in (f"profiles/{name}", f"profiles/{name}/secret"):
+            self._delete(key)
+        self._write_token(name, [])
 
     def update(self, old_name: str | None, profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:
         """Save an edited profile. A keyed profile given no new secret keeps its stored one
@@ -173,8 +209,15 @@ class ProfileStore:
         raw = self._get(f"profiles/{name}")
         try:
             data = json.loads(raw or "")
-            profile = Profile(**{k: data[k] for k in ("name", "account_id", "region")},
-                              aws_profile=data.get("aws_profile"), access_key_id=data.get("access_key_id"), notes=data.get("notes", ""))
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            text = {k: data.get(k) for k in ("name", "account_id", "region", "aws_profile", "access_key_id", "notes")}
+            if not all(isinstance(text[k], str) for k in ("name", "account_id", "region")) or not all(
+                    text[k] is None or isinstance(text[k], str) for k in ("aws_profile", "access_key_id", "notes")):
+                raise ValueError("a field is not text")
+            profile = Profile(text["name"], text["account_id"], text["region"], text["aws_profile"], text["access_key_id"], text["notes"] or "")
+            if profile.name != name or not ACCOUNT.match(profile.account_id) or (profile.keyed and not KEY_ID.match(profile.access_key_id)):
+                raise ValueError("fields do not fit")
             if profile.keyed and not self._get(f"profiles/{name}/secret"):
                 raise ValueError("secret missing")
             return profile
@@ -196,15 +239,18 @@ class ProfileStore:
         secret = self._get(f"profiles/{name}/secret")
         if not secret:
             raise ProfileProblem(f"The secret of profile “{name}” is missing from the keyring. Add the profile again.")
-        return secret, self._get(f"profiles/{name}/session-token")
+        return secret, self._read_token(name)
 
     def remove(self, name: str) -> None:
         names = self.names()
         if name not in names:
             raise ProfileProblem(f"No saved profile named “{name}”.")
         self._write_index([n for n in names if n != name])
-        for key in (f"profiles/{name}", f"profiles/{name}/secret", f"profiles/{name}/session-token"):
-            self._delete(key)
+        self._delete_entries(name)
+
+
+def _split(text: str, size: int = ENTRY_MAX) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)]
 
 
 def connect(store: ProfileStore, name: str, region: str | None = None) -> tuple[Profile, Any]:

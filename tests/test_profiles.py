@@ -202,3 +202,45 @@ def test_the_index_stays_within_one_windows_sized_entry():
     assert len(store.names()) == added and added > 15
     assert len(store.backend.get_password(SERVICE, "profiles/index")) <= 1200
     assert not any(key.startswith(f"profiles/profile-with-a-long-descriptive-name-{added:03d}") for _, key in store.backend.entries)
+
+
+def test_a_long_session_token_is_split_and_no_entry_exceeds_the_windows_cap(store):
+    token = "IQoJb3JpZ2luX2VjE" + "T" * 2900  # STS tokens can run to thousands of characters
+    temporary = Profile("temp", "123456789012", "eu-west-1", access_key_id="ASIAIOSFODNN7EXAMPLE")
+    store.add(temporary, SECRET, token)
+    assert store.secret("temp") == (SECRET, token)
+    if isinstance(store.backend, MemoryKeyring):
+        assert max(len(v) for v in store.backend.entries.values()) <= 1200
+    store.add(Profile("temp", "123456789012", "eu-west-1", access_key_id="ASIAIOSFODNN7EXAMPLE"), SECRET, "short-token")
+    assert store.secret("temp") == (SECRET, "short-token")  # no stale part of the long token remains
+    store.remove("temp")
+    if isinstance(store.backend, MemoryKeyring):
+        assert not any("temp" in key for _, key in store.backend.entries)
+
+
+def test_an_overlong_aws_profile_name_is_refused_before_storing():
+    backend = MemoryKeyring()
+    with pytest.raises(InvalidInput, match="AWS profile"):
+        ProfileStore(backend).add(Profile("p", "123456789012", "us-east-1", aws_profile="x" * 2000))
+    assert backend.entries == {}
+
+
+@pytest.mark.parametrize("fields", ['{"name": {"a": 1}, "account_id": "123456789012", "region": "us-east-1", "aws_profile": "p"}',
+                                    '[1, 2]', 'null', '{"name": "bad", "account_id": 123456789012, "region": "us-east-1"}'])
+def test_a_corrupt_profile_entry_spoils_only_itself(fields):
+    backend = MemoryKeyring()
+    store = ProfileStore(backend)
+    store.add(SHARED)
+    store.add(Profile("bad", "123456789012", "us-east-1", aws_profile="p"))
+    backend.entries[("rootwarden", "profiles/bad")] = fields
+    listed = {entry.name: entry for entry in store.list()}
+    assert listed["sso-prod"].profile == SHARED
+    assert listed["bad"].profile is None and "damaged" in listed["bad"].problem
+
+
+def test_add_with_a_damaged_index_writes_nothing():
+    backend = MemoryKeyring()
+    backend.entries[("rootwarden", "profiles/index")] = "{not json"
+    with pytest.raises(ProfileProblem, match="damaged"):
+        ProfileStore(backend).add(KEYED, SECRET)
+    assert list(backend.entries) == [("rootwarden", "profiles/index")]  # no orphan secret
