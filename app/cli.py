@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] |
         if args.command == "verify":
             from app.cli_verify import verify
 
-            return verify(args)
+            return finish_without_waiting(verify(args))
         if args.command in ("record", "key", "report"):
             from app.cli_record import record_command
 
@@ -132,6 +132,19 @@ def _report(error: Exception) -> int:
     else:
         print(f"rootwarden: unexpected error ({type(error).__name__}). Re-run with ROOTWARDEN_DEBUG=1 and report it.", file=sys.stderr)
     return EXIT_CONNECT
+
+
+def finish_without_waiting(code: int) -> int:
+    """After ``verify`` has printed everything: calls the run abandoned at its deadline may
+    still be waiting on the network; the process ends now instead of waiting for them."""
+    import os
+    import threading
+
+    if any(t is not threading.main_thread() and t.is_alive() and not t.daemon for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

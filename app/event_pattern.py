@@ -7,7 +7,7 @@ Covers the operators people use in root-activity rules: exact values, ``prefix``
 """
 from __future__ import annotations
 
-import fnmatch
+import re
 import json
 import operator
 from typing import Any
@@ -82,7 +82,23 @@ def _match_object(pattern: dict[str, Any], node: Any, depth: int) -> bool:
     return True
 
 
+def _wildcard(pattern: str) -> "re.Pattern[str]":
+    """EventBridge wildcards: only ``*`` is special (``\\*`` a literal star); ``?`` and ``[`` are plain."""
+    parts, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            parts.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        parts.append(".*" if char == "*" else re.escape(char))
+        i += 1
+    return re.compile("".join(parts), re.DOTALL)
+
+
 def _match_field(rules: list[Any], value: Any) -> bool:
+    if isinstance(value, dict) or value == []:
+        value = _MISSING  # patterns match leaf values only
     values = value if isinstance(value, list) else [value]
     for rule in rules:
         if isinstance(rule, dict):
@@ -97,10 +113,10 @@ def _match_operator(rule: dict[str, Any], value: Any, values: list[Any]) -> bool
     if len(rule) != 1:
         raise UnsupportedPattern(f"one operator per object expected, got {sorted(rule)}")
     (name, arg), = rule.items()
-    if name == "exists":
+    if name == "exists":  # EventBridge: only leaf values exist; objects and empty lists do not
         return (value is not _MISSING) == bool(arg)
     if value is _MISSING:
-        return name == "anything-but"
+        return False  # a missing field matches nothing but {"exists": false}, anything-but included
     strings = [v for v in values if isinstance(v, str)]
     if name == "prefix":
         return _text_test(arg, strings, str.startswith)
@@ -109,7 +125,7 @@ def _match_operator(rule: dict[str, Any], value: Any, values: list[Any]) -> bool
     if name == "equals-ignore-case":
         return any(s.lower() == str(arg).lower() for s in strings)
     if name == "wildcard":
-        return any(fnmatch.fnmatchcase(s, arg) for s in strings)
+        return any(_wildcard(str(arg)).fullmatch(s) for s in strings)
     if name == "anything-but":
         return not any(_anything_but_hits(arg, v) for v in values)
     if name == "numeric":

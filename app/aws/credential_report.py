@@ -54,7 +54,12 @@ def parse_report(content: bytes | str, generated_time: str = "") -> CredentialRe
         rows = tuple(dict(row) for row in reader)
     except (UnicodeDecodeError, csv.Error) as error:
         raise MalformedResponse(ACTION, f"a credential report that is not readable CSV ({type(error).__name__})") from None
-    missing = [name for name in COLUMNS if name not in (reader.fieldnames or ())]
+    header = list(reader.fieldnames or ())
+    if len(set(header)) != len(header):
+        raise MalformedResponse(ACTION, "a credential report whose header repeats a column")
+    if any(None in row or None in row.values() for row in rows):
+        raise MalformedResponse(ACTION, "a credential report with rows shorter or longer than its header")
+    missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise MalformedResponse(ACTION, f"a credential report without the columns {', '.join(missing)}")
     return CredentialReport(rows, generated_time)

@@ -20,6 +20,7 @@ from app.aws.errors import iam_action
 from app.errors import MalformedResponse
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ARN = re.compile(r"^arn:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:(\d{12})?:.+$")  # the partition as from_arn reads it
 
 
 def _account_id(value: Any) -> bool:
@@ -27,7 +28,7 @@ def _account_id(value: Any) -> bool:
 
 
 def _arn(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("arn:") and value.count(":") >= 5
+    return isinstance(value, str) and bool(_ARN.match(value))
 
 
 def _count(value: Any) -> bool:
@@ -54,7 +55,8 @@ REQUIRED: dict[tuple[str, str], dict[str, Any]] = {
     ("iam", "ListOpenIDConnectProviders"): {"OpenIDConnectProviderList": [{"Arn": _arn}]},
     ("iam", "ListOrganizationsFeatures"): {"EnabledFeatures": [str]},
     ("sso-admin", "ListInstances"): {"Instances": [{"InstanceArn": _arn}]},
-    ("account", "GetAlternateContact"): {"AlternateContact": {"AlternateContactType": str, "EmailAddress": str, "Name?": str}},
+    ("account", "GetAlternateContact"): {"AlternateContact": {"AlternateContactType": str, "EmailAddress": lambda v: isinstance(v, str) and "@" in v,
+                                                              "Name?": str}},
     ("events", "ListRules"): {"Rules": [{"Name": str, "EventPattern?": str, "State?": str}]},
     ("events", "ListTargetsByRule"): {"Targets": [{"Id": str, "Arn": str}]},
     ("events", "TestEventPattern"): {"Result": bool},
@@ -65,7 +67,7 @@ REQUIRED: dict[tuple[str, str], dict[str, Any]] = {
     ("cloudtrail", "LookupEvents"): {"Events": [{"EventTime": datetime}]},
     ("logs", "DescribeMetricFilters"): {"metricFilters": [{"filterPattern?": str, "metricTransformations?": [
         {"metricName": str, "metricNamespace": str}]}]},
-    ("cloudwatch", "DescribeAlarmsForMetric"): {"MetricAlarms": [{"AlarmActions?": [str]}]},
+    ("cloudwatch", "DescribeAlarmsForMetric"): {"MetricAlarms": [{"AlarmActions?": [str], "ActionsEnabled?": bool}]},
 }
 
 

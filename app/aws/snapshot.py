@@ -117,6 +117,8 @@ class AccountSnapshot:
             page = self.call(service, operation, region, **params, **({token: next_token} if next_token else {}))
             found.extend(page.get(items) or [])
             next_token = page.get(token)
+            if page.get("IsTruncated") is True and not next_token:
+                raise IncompleteListing(iam_action(service, operation), "AWS said the list goes on but gave no page token")
             if not next_token or page.get("IsTruncated") is False:
                 return found
             if not isinstance(next_token, str) or next_token in seen:
@@ -160,7 +162,10 @@ class AccountSnapshot:
         with self._lock:
             future = self._futures.get(self._identity_key())
         if future is not None and future.done() and future.exception() is None:
-            return from_arn(str(future.result()["Arn"])).name
+            try:
+                return from_arn(str(future.result()["Arn"])).name
+            except ValueError:
+                pass
         found = for_region(self.aws.region)
         return found.name if found else "aws"
 

@@ -51,7 +51,8 @@ def _region_of(arn: str) -> str:
 def topic_state(run: CheckRun, topic_arn: str) -> dict[str, Any]:
     """Confirmed and pending subscription counts of one topic (protocol names, no endpoints)."""
     subs = paginate(run, "sns", "ListSubscriptionsByTopic", "Subscriptions", "NextToken", _region_of(topic_arn), TopicArn=topic_arn)
-    confirmed = [s["Protocol"] for s in subs if s["SubscriptionArn"].startswith("arn:")]
+    # A subscription counts only when its ARN is one of this topic's (TOPIC_ARN:uuid).
+    confirmed = [s["Protocol"] for s in subs if s["SubscriptionArn"].startswith(topic_arn + ":")]
     pending = sum(1 for s in subs if s["SubscriptionArn"] == "PendingConfirmation")
     return {"topic": topic_arn, "confirmed": confirmed, "pending": pending}
 
@@ -213,16 +214,18 @@ def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, lis
 # -- path 2: CIS metric filter -----------------------------------------------------------------
 def is_cis_root_filter(pattern: str) -> bool:
     """The CIS root-usage filter, quoted or unquoted, in any clause order and spacing."""
-    text = re.sub(r"\s+", "", pattern or "").strip("{}")
+    # Whitespace is dropped only outside quotes: "Ro ot" is not "Root".
+    text = re.sub(r'\s+(?=(?:[^"]*"[^"]*")*[^"]*$)', "", (pattern or "").strip()).strip("{}")
     clauses = {c.replace('"', "").replace("'", "") for c in text.split("&&")}
     expected = {c.replace('"', "") for c in CIS_CLAUSES}
     return clauses == expected
 
 
-def _log_group(arn: str) -> tuple[str, str]:
-    """(region, name) of a CloudWatch Logs log-group ARN (``...:log-group:NAME:*``)."""
+def _log_group(arn: str, account_id: str) -> tuple[str, str]:
+    """(region, name) of a CloudWatch Logs log-group ARN (``...:log-group:NAME:*``) in this
+    account; a group in another account (an organization trail's) cannot be read from here."""
     parts = arn.split(":")
-    if len(parts) < 7 or parts[5] != "log-group" or not parts[3]:
+    if len(parts) < 7 or parts[5] != "log-group" or not parts[3] or parts[4] != account_id:
         raise ValueError(arn)
     return parts[3], parts[6]
 
@@ -235,14 +238,24 @@ def _cis_alarms(run: CheckRun, trail: dict[str, Any], region: str, group: str) -
         if not is_cis_root_filter(flt.get("filterPattern", "")):
             continue
         for metric in flt.get("metricTransformations") or []:
+            if not _counts_up(metric.get("metricValue", "1")):
+                continue  # a metric that never rises cannot trigger an alarm
             alarms = paginate(run, "cloudwatch", "DescribeAlarmsForMetric", "MetricAlarms", "NextToken", region,
                               MetricName=metric["metricName"], Namespace=metric["metricNamespace"])
+            alarms = [a for a in alarms if a.get("ActionsEnabled", True) is not False]  # disabled actions notify nobody
             topics, elsewhere = _sns_topics(run, sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or []}))
             _prefetch_topics(run, topics)
             states = [topic_or_gone(run, topic) for topic in topics]  # other errors: this trail is unreadable
             found.append({"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
                           "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere})
     return found
+
+
+def _counts_up(value: object) -> bool:
+    try:
+        return float(str(value)) > 0
+    except ValueError:
+        return False
 
 
 def metric_filter(run: CheckRun) -> PathResult:
@@ -255,9 +268,9 @@ def metric_filter(run: CheckRun) -> PathResult:
     groups: dict[str, tuple[str, str]] = {}
     for trail in fed:
         try:
-            groups[trail["TrailARN"]] = _log_group(trail["CloudWatchLogsLogGroupArn"])
+            groups[trail["TrailARN"]] = _log_group(trail["CloudWatchLogsLogGroupArn"], run.snapshot.account_id)
         except ValueError:
-            continue
+            evidence.setdefault("log_groups_not_in_this_account", []).append(trail["CloudWatchLogsLogGroupArn"])
     run.snapshot.prefetch(
         *[("cloudtrail", "GetTrailStatus", t.get("HomeRegion"), {"Name": t["TrailARN"]}) for t in fed if t["TrailARN"] in groups],
         *[("logs", "DescribeMetricFilters", region, {"logGroupName": name}) for region, name in groups.values()],

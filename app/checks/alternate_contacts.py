@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 from app.checks.base import Check, CheckRun
-from app.errors import AwsCallFailed
+from app.errors import AwsCallFailed, MalformedResponse
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 CONSOLE_URL = "https://console.aws.amazon.com/billing/home#/account"
@@ -42,6 +42,8 @@ def _evaluator(contact_type: str) -> Callable[[CheckRun], Outcome]:
             if error.code == "ResourceNotFoundException":
                 return Outcome(Status.FAIL, f"No {contact_type.lower()} contact is set: AWS can reach only the root e-mail.", {"AlternateContactType": contact_type}, Reason.CONTACT_MISSING)
             raise
+        if contact["AlternateContactType"] != contact_type:
+            raise MalformedResponse("account:GetAlternateContact", f"the {contact['AlternateContactType'][:20]!r} contact when {contact_type} was asked for")
         evidence = {k: contact.get(k) for k in ("AlternateContactType", "Name", "Title", "EmailAddress")}
         return Outcome(Status.PASS, f"{contact_type.capitalize()} contact: {contact.get('Name')} <{contact.get('EmailAddress')}>.", evidence, Reason.COMPLIANT)
 

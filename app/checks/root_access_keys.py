@@ -1,7 +1,7 @@
 """root.access-keys: the root user has no access keys at all, active or not."""
 from __future__ import annotations
 
-from app.checks import root_credentials as rc
+import app.checks.root_credentials as rc
 from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 

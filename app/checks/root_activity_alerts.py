@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from app.checks import alert_paths
+import app.checks.alert_paths as alert_paths
 from app.checks.base import Check, CheckRun
 from app.errors import AwsCallFailed, RootwardenError
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step

@@ -47,23 +47,29 @@ class RootFacts:
 
     @property
     def has_no_credentials(self) -> bool:
-        """Live proof that root has no password and no access keys (never from the report
-        alone). The summary's ``AccountPasswordPresent`` decides where AWS returns it; else the
-        report's ``password_enabled`` = ``false`` (``not_supported`` counts as "may have one")."""
-        if self.summary is None or self.summary["AccountAccessKeysPresent"]:
-            return False
-        if "AccountPasswordPresent" in self.summary:
-            return not self.summary["AccountPasswordPresent"]
-        return self.row is not None and (self.row.get("password_enabled") or "").strip().lower() == "false"
+        """Live proof that root has no password and no access keys: the summary's
+        ``AccountAccessKeysPresent`` and ``AccountPasswordPresent`` both 0 (never the report)."""
+        return (self.summary is not None and not self.summary["AccountAccessKeysPresent"]
+                and self.summary.get("AccountPasswordPresent", 1) == 0)
+
+    @property
+    def maybe_no_credentials(self) -> bool:
+        """No live password flag, no live keys, and the (possibly stale) report says no
+        password: neither a pass nor a failure can be proven."""
+        return (self.summary is not None and not self.summary["AccountAccessKeysPresent"]
+                and "AccountPasswordPresent" not in self.summary and self.row is not None
+                and (self.row.get("password_enabled") or "").strip().lower() == "false")
 
     def stale(self, what: str) -> Outcome:
         """The verdict without the live summary when the report cannot prove a failure."""
         if self.row is None:
             assert self.summary_error is not None
             raise self.summary_error
+        missing = (f"iam:GetAccountSummary was not available ({self.summary_error})" if self.summary_error is not None
+                   else "the account summary has no AccountPasswordPresent flag")
         return Outcome(
             Status.UNKNOWN,
-            f"iam:GetAccountSummary was not available ({self.summary_error}), and the credential report "
+            f"{missing}, and the credential report "
             f"(generated {self.report_generated or 'at an unknown time'}, up to 4 hours old) cannot prove {what} on its own. "
             "Grant iam:GetAccountSummary (`rootwarden policy`) and re-check.",
             self.evidence(),

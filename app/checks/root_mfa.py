@@ -1,7 +1,8 @@
 """root.mfa: the root user signs in with a second factor."""
 from __future__ import annotations
 
-from app.checks import root_credentials as rc
+import app.checks.root_credentials as rc
+from app.errors import UnsupportedPartition
 from app.checks.base import SECURITY_CREDENTIALS_URL, Check, CheckRun
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
@@ -32,6 +33,8 @@ INFO = CheckInfo(
 
 
 def evaluate(run: CheckRun) -> Outcome:
+    if not run.snapshot.partition.known:
+        raise UnsupportedPartition(run.snapshot.partition.name)
     if not run.snapshot.partition.root_console:
         return Outcome(Status.NOT_APPLICABLE, rc.NO_CONSOLE_REASON, {"partition": run.snapshot.partition.name}, Reason.NO_CONSOLE_IN_PARTITION)
     facts = rc.facts(run)
@@ -42,6 +45,8 @@ def evaluate(run: CheckRun) -> Outcome:
     if live == 0:
         if facts.has_no_credentials:
             return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
+        if facts.maybe_no_credentials:
+            return facts.stale("that root has no password")
         return Outcome(Status.FAIL, "The root user has no MFA: enable it in the console now.", evidence, Reason.NO_MFA)
     # No live summary: the report may show the failure, never the pass.
     if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":

@@ -1,7 +1,8 @@
 """root.mfa-hardware: root's MFA is not (only) a virtual authenticator app."""
 from __future__ import annotations
 
-from app.checks import root_credentials as rc
+import app.checks.root_credentials as rc
+from app.errors import UnsupportedPartition
 from app.checks.base import SECURITY_CREDENTIALS_URL, Check, CheckRun, paginate
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
@@ -37,6 +38,8 @@ API_BLIND_SPOT = (
 
 def evaluate(run: CheckRun) -> Outcome:
     partition = run.snapshot.partition
+    if not partition.known:
+        raise UnsupportedPartition(partition.name)
     if not partition.root_console:
         return Outcome(Status.NOT_APPLICABLE, rc.NO_CONSOLE_REASON, {"partition": partition.name}, Reason.NO_CONSOLE_IN_PARTITION)
     root_arn = run.snapshot.root_arn
@@ -53,6 +56,8 @@ def evaluate(run: CheckRun) -> Outcome:
     if live == 0:
         if facts.has_no_credentials:
             return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
+        if facts.maybe_no_credentials:
+            return facts.stale("that root has no password")
         return Outcome(Status.FAIL, "The root user has no MFA device at all; add a passkey or security key.", evidence, Reason.NO_MFA)
     if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":
         return Outcome(Status.FAIL, "The credential report shows no MFA device on the root user; add a passkey or security key.", evidence, Reason.NO_MFA)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.aws.credential_report import parse_date
-from app.checks import root_credentials as rc
+import app.checks.root_credentials as rc
 from app.checks.base import Check, CheckRun
 from app.errors import MalformedResponse
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step, rfc3339

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.checks.base import ROOT_BEST_PRACTICES, SECURITY_CREDENTIALS_URL, Check, CheckRun
-from app.checks import root_credentials as rc
+import app.checks.root_credentials as rc
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
