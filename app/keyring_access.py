@@ -98,6 +98,19 @@ def _refuse_unusable(backend: Any, consequence: str) -> None:
         raise KeyringUnavailable(f"No usable OS keyring was found, so secrets cannot be stored safely. {os_fix()} {consequence}".strip())
 
 
+def probe(backend: Any | None = None) -> str | None:
+    """Why the keyring cannot hold secrets here, or None when it can (a read, to catch a locked
+    keyring too). May block on D-Bus: call off the UI thread."""
+    try:
+        usable = checked(backend)
+        usable.get_password(SERVICE, "profiles/index")
+    except KeyringUnavailable as error:
+        return str(error)
+    except Exception as error:
+        return str(translate(error))
+    return None
+
+
 def translate(error: Exception) -> KeyringUnavailable:
     """A keyring library error as a refusal a user can act on (locked, no D-Bus, init failure)."""
     from keyring import errors

@@ -5,6 +5,8 @@ summarized, not dumped. The QR image is referenced by name; the renderer supplie
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from html import escape
 from typing import Any
 
@@ -29,6 +31,18 @@ RECIPE = (
     "openssl pkeyutl -verify -pubin -inkey rootwarden.pub.pem -rawin -in pae.bin -sigfile sig.bin\n"
     "openssl pkey -pubin -in rootwarden.pub.pem -outform DER | openssl dgst -sha256   # = keyid"
 )
+
+
+def alert_resources(evidence: Any) -> str:
+    """The rule, topic and confirmed subscribers behind an alerts verdict, in words."""
+    lines = []
+    rules = ((evidence or {}).get("eventbridge") or {}).get("matching_rules") or [] if isinstance(evidence, dict) else []
+    for rule in rules:
+        for topic in rule.get("topics") or []:
+            if isinstance(topic, dict) and topic.get("confirmed"):
+                lines.append(f"Rule {rule.get('rule')} ({rule.get('state')}) → SNS topic {topic.get('topic')}, "
+                             f"{len(topic['confirmed'])} confirmed subscription(s) ({', '.join(map(str, topic['confirmed']))})")
+    return "; ".join(lines)
 
 
 def summarize_evidence(evidence: Any, limit: int = 160) -> str:
@@ -58,10 +72,33 @@ def summarize_evidence(evidence: Any, limit: int = 160) -> str:
 
 
 PRACTICE_WATERMARK = "SIMULATED ACCOUNT — NOT EVIDENCE"
+UNSIGNED_WATERMARK = "UNSIGNED — NOT A VERIFIABLE RECORD"
+
+
+@dataclass(frozen=True)
+class UnsignedSummary:
+    """A session's summary that could not be signed (no keyring): reportable, never verifiable."""
+
+    predicate: dict[str, Any]
+    record_id: str = ""
+    keyid: str = ""
+    public_pem: str = ""
+
+    @property
+    def account_id(self) -> str:
+        return str(self.predicate["account_id"])
+
+
+def watermark(predicate: dict[str, Any], signed: bool) -> str | None:
+    """What every page of the report must say across it, if anything."""
+    marks = ([PRACTICE_WATERMARK] if predicate.get("practice") else []) + ([] if signed else [UNSIGNED_WATERMARK])
+    return " · ".join(marks) or None
 
 
 def footer_text(predicate: dict[str, Any], record_id: str) -> str:
     """The line at the foot of every page: account and record hash prefix (page n/N is added)."""
+    if not record_id:
+        return f"Rootwarden UNSIGNED summary · AWS account {predicate.get('account_id', '?')}"
     return f"Rootwarden record · AWS account {predicate.get('account_id', '?')} · record sha256 {record_id[:16]}…"
 
 
@@ -71,6 +108,8 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
     out = [
         *([f"<p class='practice'>{PRACTICE_WATERMARK}: this record comes from Rootwarden's practice account (a simulation, "
            "signed with the practice key). It proves nothing about any real AWS account.</p>"] if p.get("practice") else []),
+        *([f"<p class='practice'>{UNSIGNED_WATERMARK}: the keyring was not available, so this summary is not signed. Nobody can "
+           "check that it was not changed; sign the session from Rootwarden once the keyring works.</p>"] if not record_id else []),
         "<h1>Root user hardening record</h1>",
         f"<p class='lead'>AWS account <b>{escape(p['account_id'])}</b>{alias}</p>",
         "<table class='meta' cellspacing='0' cellpadding='3'>",
@@ -102,9 +141,17 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
             out.append(
                 f"<tr><td class='status' width='13%' style='color:{colour}'><b>{word}</b></td>"
                 f"<td><b>{escape(f['title'])}</b> <span class='id'>{escape(f['id'])}</span><br>{escape(f['summary'])}"
+                + (f"<br><span class='ev'>{escape(alert_resources(f['evidence']))}</span>" if f["id"] == "alerts.root-activity" and alert_resources(f.get("evidence") or {}) else "")
                 + (f"<br><span class='ev'>Evidence: {escape(summarize_evidence(f.get('evidence', {})))}</span>" if f.get("evidence") else "")
                 + (f"<br><span class='ev'>{escape(ref_text)}</span>" if ref_text else "")
                 + "</td></tr>")
+        out.append("</table>")
+    changed = p.get("changed_during_session") or []
+    if changed:
+        out.append("<h2>Changed during this session</h2>")
+        out.append("<table class='checks' width='100%' cellspacing='0' cellpadding='3'>")
+        out += [f"<tr><td>{escape(str(c.get('title', c.get('id'))))}</td><td width='30%'>{escape(STATUS_STYLE.get(c.get('before'), (c.get('before'),))[0])}"
+                f" → <b>{escape(STATUS_STYLE.get(c.get('after'), (c.get('after'),))[0])}</b></td></tr>" for c in changed]
         out.append("</table>")
     out.append("<h2>Changes made</h2>")
     changes = p.get("audit_log", [])
@@ -121,6 +168,15 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
     skipped = p.get("skipped", [])
     out.append("".join(f"<p>Step {s['step']} — {escape(s['title'])}: “{escape(s['reason'])}”</p>" for s in skipped)
                if skipped else "<p>None.</p>")
+    review = [
+        "<h2>Review</h2>",
+        "<table cellspacing='0' cellpadding='6' width='100%'><tr><td width='50%'>Reviewed by (name): ______________________</td>"
+        "<td>Date: ______________</td></tr><tr><td>Signature: ______________________</td><td></td></tr></table>",
+    ]
+    if not record_id:
+        out += ["<h2>Signature</h2>", "<p><b>None.</b> This summary was saved without a signature because the keyring was "
+                "not available. It is not evidence an auditor can verify.</p>", *review]
+        return "\n".join(out)
     out += [
         "<h2>Signature</h2>",
         "<table cellspacing='0' cellpadding='4'><tr>",
@@ -133,9 +189,7 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
         *([f"<p>The signer's public key (save it as <span class='mono'>rootwarden.pub.pem</span>; its fingerprint, printed by the "
            "recipe's last line, must equal the one the signer gave you separately):</p>", f"<pre>{escape(public_pem.strip())}</pre>"]
           if public_pem else []),
-        "<h2>Review</h2>",
-        "<table cellspacing='0' cellpadding='6' width='100%'><tr><td width='50%'>Reviewed by (name): ______________________</td>"
-        "<td>Date: ______________</td></tr><tr><td>Signature: ______________________</td><td></td></tr></table>",
+        *review,
         "<h3>Verify it yourself (OpenSSL 3 and jq)</h3>",
         "<p>Check the file's SHA-256 matches the one above (<span class='mono'>sha256sum record.json</span>), save the public key "
         "above (or the one from <span class='mono'>rootwarden key export</span>) and run:</p>",

@@ -34,6 +34,8 @@ class WizardSession:
     saved_path: Path | None = None
     signed_record: Any = None  # app.record.history.SavedRecord once signed
     unsigned_reason: str | None = None  # why the record could not be signed (keyring), if so
+    saved_predicate: dict[str, Any] | None = None  # what Review saved, to sign again from Done
+    first_seen: dict[str, str] = field(default_factory=dict)  # check ID → its first status this session
     keyring_backend: Any = None  # None: the OS keyring; tests pass their own
 
     @property
@@ -47,6 +49,13 @@ class WizardSession:
 
     def record(self, finding: Finding) -> None:
         self.findings[finding.id] = finding
+        self.first_seen.setdefault(finding.id, finding.status.value)  # "before", for the report
+
+    def changed_during_session(self) -> list[dict[str, str]]:
+        """Each check whose status now differs from the first time this session saw it —
+        console actions confirmed by a re-check included."""
+        return [{"id": f.id, "title": f.info.title, "before": self.first_seen[f.id], "after": f.status.value}
+                for f in self.findings_in_order() if self.first_seen.get(f.id, f.status.value) != f.status.value]
 
     def step_findings(self, step: Step) -> list[Finding]:
         return [self.findings[c.id] for c in self.checks_for(step) if c.id in self.findings]
@@ -77,4 +86,5 @@ class WizardSession:
             previous_record=previous_record,
             pending_changes=[f.plan()[0].describe() for f in self.deferred],
             practice=self.flow.practice,
+            changed=self.changed_during_session(),
         )

@@ -14,7 +14,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
                            QTextDocument)
 
-from app.report_content import PRACTICE_WATERMARK, QR_RESOURCE, STYLESHEET, footer_text, report_html
+from app.report_content import QR_RESOURCE, STYLESHEET, footer_text, report_html, watermark
 from ui.fonts import FAMILY, register_fonts
 from ui.widgets.qr_code import qr_matrix
 
@@ -46,7 +46,8 @@ def build_document(record: Any, device: Any = None) -> QTextDocument:
     font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
     document.setDefaultFont(font)
     document.setDefaultStyleSheet(STYLESHEET)
-    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr_image(record.record_id))
+    if record.record_id:
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr_image(record.record_id))
     document.setHtml(report_html(record.predicate, record.record_id, record.keyid, record.public_pem))
     return document
 
@@ -76,7 +77,8 @@ def write_pdf(record: Any, output: Path, paper: str = "a4") -> Path:
 def paint_pages(record: Any, device: Any) -> int:
     """Lay the report out on ``device`` (a QPdfWriter or QPrinter) page by page, each with a
     footer naming the account, the record's hash prefix and "page n/N", and — for a practice
-    record — "SIMULATED ACCOUNT — NOT EVIDENCE" across every page. Returns the page count."""
+    record or an unsigned summary — its label ("SIMULATED ACCOUNT — NOT EVIDENCE", "UNSIGNED — NOT
+    A VERIFIABLE RECORD") across every page. Returns the page count."""
     document = build_document(record, device)
     area = device.pageLayout().paintRectPixels(device.resolution())
     width, height = float(area.width()), float(area.height())
@@ -84,7 +86,7 @@ def paint_pages(record: Any, device: Any) -> int:
     body = height - footer_height
     document.setPageSize(QSizeF(width, body))
     pages = document.pageCount()
-    practice = bool(record.predicate.get("practice"))
+    mark = watermark(record.predicate, signed=bool(record.record_id))
     painter = QPainter(device)
     try:
         for index in range(pages):
@@ -98,15 +100,15 @@ def paint_pages(record: Any, device: Any) -> int:
             document.documentLayout().draw(painter, context)
             painter.restore()
             _footer(painter, QRectF(0, body, width, footer_height), footer_text(record.predicate, record.record_id),
-                    f"page {index + 1}/{pages}", practice)
-            if practice:
-                _watermark(painter, width, body)
+                    f"page {index + 1}/{pages}", mark)
+            if mark:
+                _watermark(painter, width, body, mark)
     finally:
         painter.end()
     return pages
 
 
-def _footer(painter: QPainter, rect: QRectF, text: str, page: str, practice: bool) -> None:
+def _footer(painter: QPainter, rect: QRectF, text: str, page: str, mark: str | None) -> None:
     painter.save()
     font = QFont(FAMILY, 7)
     font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
@@ -117,15 +119,15 @@ def _footer(painter: QPainter, rect: QRectF, text: str, page: str, practice: boo
     page_width = painter.fontMetrics().horizontalAdvance(page) * 1.2
     painter.drawText(rect, middle | int(Qt.AlignmentFlag.AlignRight), page)
     left = QRectF(rect.left(), rect.top(), rect.width() - page_width, rect.height())
-    if practice:
+    if mark:
         painter.setPen(QColor("#b22222"))
-        text = f"{PRACTICE_WATERMARK} · {text}"
+        text = f"{mark} · {text}"
     painter.drawText(left, middle | int(Qt.AlignmentFlag.AlignLeft), painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, int(left.width())))
     painter.restore()
 
 
-def _watermark(painter: QPainter, width: float, height: float) -> None:
-    """The practice label across the page, sized to fit its diagonal."""
+def _watermark(painter: QPainter, width: float, height: float, text: str) -> None:
+    """A label (practice, unsigned) across the page, sized to fit its diagonal."""
     import math
 
     painter.save()
@@ -133,14 +135,14 @@ def _watermark(painter: QPainter, width: float, height: float) -> None:
     font.setBold(True)
     painter.setFont(font)
     diagonal = math.hypot(width, height) * 0.8
-    advance = painter.fontMetrics().horizontalAdvance(PRACTICE_WATERMARK)
+    advance = painter.fontMetrics().horizontalAdvance(text)
     if advance > diagonal:
         font.setPointSizeF(30 * diagonal / advance)
         painter.setFont(font)
     painter.setPen(QColor(200, 40, 40, 70))
     painter.translate(width / 2, height / 2)
     painter.rotate(-math.degrees(math.atan2(height, width)))
-    painter.drawText(QRectF(-diagonal / 2, -height / 8, diagonal, height / 4), int(Qt.AlignmentFlag.AlignCenter), PRACTICE_WATERMARK)
+    painter.drawText(QRectF(-diagonal / 2, -height / 8, diagonal, height / 4), int(Qt.AlignmentFlag.AlignCenter), text)
     painter.restore()
 
 

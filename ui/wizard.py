@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app.flow import PAGE_STEPS, PageId, next_page
 from app.model import Step
@@ -32,6 +32,7 @@ class RootwardenWizard(QWizard):
     def __init__(self, session: WizardSession) -> None:
         super().__init__()
         self.session = session
+        self._leaving = False  # a save-then-leave is running
         practice = " — practice account" if session.flow.practice else ""
         self.setWindowTitle(f"Rootwarden{practice}")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -48,6 +49,59 @@ class RootwardenWizard(QWizard):
         self.setMinimumSize(QSize(880, 620))
         self.resize(QSize(1100, 780))
 
+    def reject(self) -> None:
+        """Cancel, Esc and closing the window: after changes to the account that no record holds
+        yet, ask first and offer to save them (signed if the keyring works)."""
+        if self._leaving:
+            return
+        changes = len(self.session.audit.entries())
+        if not changes or self.session.saved_path is not None:
+            super().reject()
+            return
+        choice = ask_before_leaving(self, changes)
+        if choice == "leave":
+            super().reject()
+        elif choice == "save":
+            self._save_then_leave()
+
+    def _save_then_leave(self) -> None:
+        from ui import errors
+        from ui.pages.review import sign_or_keep_unsigned
+        from ui.tasks import change_pool, run_task
+
+        self.session.notes = (self.session.notes + "\n" if self.session.notes else "") + "Session ended before Review & sign."
+        predicate = self.session.predicate()
+        self.session.saved_predicate = predicate
+        self._leaving = True
+
+        def saved(result: tuple) -> None:
+            self.session.signed_record, self.session.saved_path, self.session.unsigned_reason = result
+            self._leaving = False
+            QWizard.reject(self)
+
+        def failed(error: Exception) -> None:
+            self._leaving = False
+            errors.show_error(self, error)
+
+        run_task(lambda p, c: sign_or_keep_unsigned(predicate, self.session.keyring_backend), saved, failed, pool=change_pool())
+
     def nextId(self) -> int:
         following = next_page(PageId(self.currentId()), self.session.flow)
         return -1 if following is None else int(following)
+
+
+def ask_before_leaving(parent: QWidget, changes: int) -> str:
+    """"save", "leave" or "stay": the question asked before a session with changes ends."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Leave Rootwarden?",
+                      f"This session made {changes} change{'s' if changes != 1 else ''} in the account, and no record of "
+                      f"{'them' if changes != 1 else 'it'} is saved yet. Save a record of what was done before leaving?",
+                      QMessageBox.StandardButton.NoButton, parent)
+    save = box.addButton("Save a record and leave", QMessageBox.ButtonRole.AcceptRole)
+    leave = box.addButton("Leave without a record", QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton("Stay", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(stay)
+    box.setAccessibleName("Leave Rootwarden?")
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked is save else "leave" if clicked is leave else "stay"

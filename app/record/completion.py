@@ -108,7 +108,7 @@ def read(path: Path) -> bytes:
 def make_predicate(*, mode: str, account_id: str, account_alias: str | None, caller_arn: str, operator: str, notes: str,
                    started_at: str, finished_at: str, findings: list[dict[str, Any]], audit_log: list[dict[str, Any]],
                    skipped: list[dict[str, Any]], previous_record: str | None, pending_changes: list[str] | None = None,
-                   practice: bool = False) -> dict[str, Any]:
+                   practice: bool = False, changed: list[dict[str, str]] | None = None) -> dict[str, Any]:
     from app import __version__
 
     return {
@@ -126,6 +126,8 @@ def make_predicate(*, mode: str, account_id: str, account_alias: str | None, cal
         "finished_at": finished_at,
         "findings": findings,
         "audit_log": audit_log,
+        # Checks whose status changed during the session (before → after), console actions included.
+        "changed_during_session": changed or [],
         "skipped": skipped,
         # Changes made after signing (the root key the session used): confirmed only by a later re-verification.
         "pending_changes": pending_changes or [],

@@ -10,11 +10,10 @@ import hashlib
 import json
 from typing import Any
 
+from app.record import strict
+from app.record.strict import BadRecord  # re-exported: readers catch it from here
+
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
-
-
-class BadRecord(Exception):
-    """The record cannot be trusted; ``str()`` is the reason."""
 
 
 def pae(payload_type: str, body: bytes) -> bytes:
@@ -53,8 +52,6 @@ def verify(envelope_bytes_: bytes, public_key: Any, payload_type: str = PAYLOAD_
     unknown fields, canonical base64, the same layout — so no two readers can see different
     contents in one file."""
     from cryptography.exceptions import InvalidSignature
-
-    from app.record import strict
 
     try:
         envelope = strict.loads(envelope_bytes_, "not DSSE")

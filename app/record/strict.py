@@ -16,7 +16,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from app.record.dsse import BadRecord
+
+
+class BadRecord(Exception):
+    """The record cannot be trusted; ``str()`` is the reason."""
+
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # an organization record of 10,000 accounts fits many times over
 MAX_DEPTH = 64

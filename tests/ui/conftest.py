@@ -17,6 +17,18 @@ def no_task_outlives_its_test(qapp):
     assert wait_for_all(20000), "a background task was still running 20 s after the test"
 
 
+@pytest.fixture(autouse=True)
+def leave_without_a_question(request, monkeypatch):
+    """Tests end their sessions as a person leaving without a record would, so no test ends
+    with the modal "Leave Rootwarden?" question waiting; test_session_protection drives the
+    real question instead."""
+    if request.module.__name__.endswith("test_session_protection"):
+        return
+    from ui import wizard
+
+    monkeypatch.setattr(wizard, "ask_before_leaving", lambda parent, changes: "leave")
+
+
 @pytest.fixture
 def data_home(tmp_path, monkeypatch):
     """Records go to a temporary user data directory."""

@@ -125,6 +125,9 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     # Practice evidence is kept apart: its own key (the real one was never created) and folder.
     assert saved["practice"] is True and session.saved_path.parent.parent.name == "practice-records"
     assert SigningKey(session.keyring_backend).public_key(create=False) is None
+    # Before → after for each control the session changed, console actions included.
+    changed = {c["id"]: (c["before"], c["after"]) for c in saved["changed_during_session"]}
+    assert changed["root.mfa"] == ("fail", "pass") and changed["alerts.root-activity"][1] == "pass"
     statuses = {f["id"]: f["status"] for f in saved["findings"]}
     assert all(status in ("pass", "warn", "not_applicable") for status in statuses.values()), statuses
     assert saved["operator"] == "Dana Admin" and saved["mode"] == "setup" and len(saved["audit_log"]) == 8
@@ -145,6 +148,8 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
         pages = [page for page in pages if page.strip()]
         assert len(pages) >= 2 and all("SIMULATED ACCOUNT — NOT EVIDENCE" in page for page in pages)
         assert all(f"page {n}/{len(pages)}" in page and "123456789012" in page for n, page in enumerate(pages, 1))
+        text = "".join(pages)
+        assert "Changed during this session" in text and "Rule rootwarden-root-activity" in text
 
 
 def test_reverify_shows_every_check_grouped(qtbot, practice_wizard, shown_errors):
@@ -205,7 +210,8 @@ def test_no_keyring_saves_a_clearly_unsigned_summary(qtbot, practice_wizard, sho
 
     assert json.loads(session.saved_path.read_text())["signed"] is False
     done = wizard.currentPage()
-    assert "NOT signed" in done.path.text() and not done.export_pdf.isEnabled()
+    # The unsigned summary can still be exported (every page says UNSIGNED) and signed later.
+    assert "NOT signed" in done.path.text() and done.export_pdf.isEnabled() and done.sign_button.isVisible()
 
 
 def test_practice_entry_starts_a_separate_demo_process(qtbot, monkeypatch, data_home):

@@ -108,9 +108,17 @@ class ConnectPage(QWizardPage):
         who.addRow(self.warning)
         self.who.hide()
         layout.addWidget(self.who)
+        # The keyring is checked here, not first at "Sign and save" after the whole session.
+        self.keyring_note = make_plain(QLabel())
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet("color: #d08a00")
+        self.keyring_note.setAccessibleName("Keyring status")
+        self.keyring_note.hide()
+        layout.addWidget(self.keyring_note)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
+        self._check_keyring()
         practice = self.session.flow.practice
         self.source_box.setVisible(not practice)
         self.saved_box.setVisible(not practice)
@@ -131,6 +139,19 @@ class ConnectPage(QWizardPage):
             self.region.setCurrentText(DEFAULT_REGION)
             self.chain.setChecked(True)
         self.saved_box.load()
+
+    def _check_keyring(self) -> None:
+        from app.keyring_access import probe
+
+        backend = self.session.keyring_backend
+        run_task(lambda p, c: probe(backend), self._keyring_checked)
+
+    def _keyring_checked(self, problem: str | None) -> None:
+        self.keyring_note.setText("" if problem is None else
+                                  f"The OS keyring is not usable, so the record cannot be signed at the end: {problem} "
+                                  "You can go on: Rootwarden then saves an unsigned summary, and the Done page can sign it "
+                                  "once the keyring works.")
+        self.keyring_note.setVisible(problem is not None)
 
     def _saved_available(self, available: bool) -> None:
         self.use_saved.setEnabled(available)

@@ -54,6 +54,12 @@ class DonePage(QWizardPage):
             button.setAccessibleName(name)
             button.clicked.connect(slot)
             row.addWidget(button)
+        self.sign_button = QPushButton("&Sign now")
+        self.sign_button.setAccessibleName("Sign the record now")
+        self.sign_button.setToolTip("Sign this session's record once the keyring works (unlock it or start it, then press this).")
+        self.sign_button.clicked.connect(self.sign_again)
+        self.sign_button.hide()
+        row.insertWidget(0, self.sign_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.deferred = QLabel()
@@ -69,18 +75,46 @@ class DonePage(QWizardPage):
         self.setSubTitle(f"AWS account {s.identity.account_id}" + (f" ({s.identity.alias})" if s.identity.alias else ""))
         self.summary.setText(f"<b>{tally(s.findings_in_order())}</b><br>Changes made: {len(s.audit.entries())}. "
                              f"Steps skipped: {len(s.skipped)}.")
+        self._show_record()
+        if s.deferred:
+            self._run_deferred()
+
+    def _show_record(self) -> None:
+        s = self.session
         signed = s.signed_record is not None
         for button in (self.export_pdf, self.print_button, self.preview_button):
             button.setEnabled(False)
+        self.sign_button.setVisible(not signed and s.saved_predicate is not None)
+        self.sign_button.setEnabled(True)
         if signed:
             self.path.setText(f"<b>Signed record saved</b> at<br><code>{escape(s.saved_path)}</code><br>Record ID (sha256): "
                               f"<code>{s.signed_record.record_id}</code><br>Signing key fingerprint: <code>{s.signed_record.keyid}</code>")
             self._load_record()
         else:
             self.path.setText(f"<b style='color:#d64541'>The record is NOT signed</b> ({escape(s.unsigned_reason)})<br>"
-                              f"An unsigned summary is at <code>{escape(s.saved_path)}</code>.")
-        if s.deferred:
-            self._run_deferred()
+                              f"An unsigned summary is at <code>{escape(s.saved_path)}</code>. Fix the keyring, then press "
+                              "<b>Sign now</b>; a PDF exported meanwhile says UNSIGNED on every page.")
+            if s.saved_predicate is not None:
+                from app.report_content import UnsignedSummary
+
+                self._record_loaded(UnsignedSummary(s.saved_predicate))
+
+    def sign_again(self) -> None:
+        """Sign the saved session once the keyring works (off the UI thread: keyring and disk)."""
+        from ui.pages.review import sign_or_keep_unsigned
+
+        predicate, backend = self.session.saved_predicate, self.session.keyring_backend
+        self.sign_button.setEnabled(False)
+        run_task(lambda p, c: sign_or_keep_unsigned(predicate, backend, keep_unsigned=False), self._signed_again,
+                 self._sign_failed, pool=change_pool())
+
+    def _signed_again(self, result: tuple) -> None:
+        self.session.signed_record, self.session.saved_path, self.session.unsigned_reason = result
+        self._show_record()
+
+    def _sign_failed(self, error: Exception) -> None:
+        self.sign_button.setEnabled(True)
+        errors.show_error(self, error)
 
     def _load_record(self) -> None:
         from app.record.completion import read, verify_bytes
@@ -97,7 +131,8 @@ class DonePage(QWizardPage):
 
     # -- the report -------------------------------------------------------------------------
     def export(self) -> None:
-        default = str(Path.home() / f"rootwarden-{self.record_view.account_id}-{self.record_view.record_id[:8]}.pdf")
+        suffix = self.record_view.record_id[:8] or "UNSIGNED"
+        default = str(Path.home() / f"rootwarden-{self.record_view.account_id}-{suffix}.pdf")
         target, _ = QFileDialog.getSaveFileName(self, "Export the report as PDF", default, "PDF (*.pdf)")
         if not target:
             return

@@ -111,6 +111,7 @@ class ReviewPage(QWizardPage):
         self.session.operator = self.operator.text().strip()
         self.session.notes = self.notes.toPlainText().strip()
         predicate = self.session.predicate()  # built here, on the UI thread that owns the session
+        self.session.saved_predicate = predicate
         backend = self.session.keyring_backend
         self._saving = True
         self.state.setText("Signing and saving the record…")
@@ -137,8 +138,9 @@ class ReviewPage(QWizardPage):
         errors.show_error(self, error)
 
 
-def sign_or_keep_unsigned(predicate: dict, backend: object) -> tuple:
-    """(SavedRecord or None, path, reason unsigned or None). Worker thread: keyring and disk."""
+def sign_or_keep_unsigned(predicate: dict, backend: object, keep_unsigned: bool = True) -> tuple:
+    """(SavedRecord or None, path, reason unsigned or None). Worker thread: keyring and disk.
+    Without a keyring, an unsigned summary is saved (``keep_unsigned``) or the error raised."""
     from app.keyring_access import KeyringUnavailable
     from app.record import history
     from app.record.signing_key import SigningKey
@@ -148,6 +150,8 @@ def sign_or_keep_unsigned(predicate: dict, backend: object) -> tuple:
         key = SigningKey(backend, practice=practice)  # the practice account has its own key and folder
         key.private_key()
     except KeyringUnavailable as error:
+        if not keep_unsigned:
+            raise
         document = {"signed": False, "why_unsigned": str(error), **predicate}
         path = storage.save_new(storage.account_dir(predicate["account_id"], practice=practice), "UNSIGNED-summary", document)
         return None, path, str(error)
