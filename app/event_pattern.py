@@ -11,6 +11,7 @@ import re
 import json
 import operator
 from typing import Any
+from app.nesting import depth
 
 _MISSING = object()
 _NUMERIC = {"<": operator.lt, "<=": operator.le, "=": operator.eq, ">": operator.gt, ">=": operator.ge}
@@ -41,21 +42,11 @@ def matches(pattern: dict[str, Any] | str, event: dict[str, Any]) -> bool:
             raise UnsupportedPattern(f"pattern is not JSON ({error.msg})") from None
     if not isinstance(pattern, dict):
         raise UnsupportedPattern("pattern is not a JSON object")
-    if _depth(pattern) > MAX_DEPTH:
+    if depth(pattern, MAX_DEPTH) > MAX_DEPTH:
         raise UnsupportedPattern(f"pattern nested deeper than {MAX_DEPTH} levels")
     return _match_object(pattern, event, 0)
 
 
-def _depth(value: Any) -> int:
-    """How deeply objects and lists nest in ``value``, counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, depth)
-            if depth <= MAX_DEPTH:
-                stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
 
 
 def _match_object(pattern: dict[str, Any], node: Any, depth: int) -> bool:

@@ -88,6 +88,24 @@ class RootFacts:
         return {**evidence, **extra}
 
 
+def mfa_outcome(facts: RootFacts, evidence: dict[str, Any], passed: str, missing: str, what: str) -> Outcome:
+    """The root MFA verdict by the two-source rule: ``passed`` when the live summary shows MFA,
+    ``missing`` (a fix instruction) when it shows none on a root that can sign in; the report
+    alone can show the failure, never the pass."""
+    live = facts.live("AccountMFAEnabled")
+    if live:
+        return Outcome(Status.PASS, passed, evidence, Reason.COMPLIANT)
+    if live == 0:
+        if facts.has_no_credentials:
+            return Outcome(Status.PASS, NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
+        if facts.maybe_no_credentials:
+            return facts.stale("that root has no password")
+        return Outcome(Status.FAIL, f"The root user has no MFA: {missing}", evidence, Reason.NO_MFA)
+    if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":
+        return Outcome(Status.FAIL, f"The credential report shows no MFA on the root user: {missing}", evidence, Reason.NO_MFA)
+    return facts.stale(what)
+
+
 def facts(run: CheckRun) -> RootFacts:
     """Both sources, each fetched once per run; a failure of one is kept, not raised."""
     summary = summary_error = row = report_error = None

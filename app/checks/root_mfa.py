@@ -39,19 +39,6 @@ def evaluate(run: CheckRun) -> Outcome:
         return Outcome(Status.NOT_APPLICABLE, rc.NO_CONSOLE_REASON, {"partition": run.snapshot.partition.name}, Reason.NO_CONSOLE_IN_PARTITION)
     facts = rc.facts(run)
     evidence = facts.evidence(credential_report_mfa_active=None if facts.row is None else facts.row.get("mfa_active"))
-    live = facts.live("AccountMFAEnabled")
-    if live:
-        return Outcome(Status.PASS, "The root user has MFA enabled.", evidence, Reason.COMPLIANT)
-    if live == 0:
-        if facts.has_no_credentials:
-            return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
-        if facts.maybe_no_credentials:
-            return facts.stale("that root has no password")
-        return Outcome(Status.FAIL, "The root user has no MFA: enable it in the console now.", evidence, Reason.NO_MFA)
-    # No live summary: the report may show the failure, never the pass.
-    if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":
-        return Outcome(Status.FAIL, "The credential report shows no MFA on the root user: enable it in the console now.", evidence, Reason.NO_MFA)
-    return facts.stale("that root MFA is enabled")
-
+    return rc.mfa_outcome(facts, evidence, "The root user has MFA enabled.", "enable it in the console now.", "that root MFA is enabled")
 
 CHECK = Check(INFO, evaluate, shared=("identity", "credential_report", "account_summary"))

@@ -50,18 +50,7 @@ def evaluate(run: CheckRun) -> Outcome:
     evidence = facts.evidence(root_arn=root_arn, root_virtual_mfa_devices=root_virtual)
     if root_virtual:  # live evidence, whatever the summary says
         return Outcome(Status.WARN, f"Root MFA is a virtual (app) device; prefer a passkey or security key. {API_BLIND_SPOT}", evidence, Reason.VIRTUAL_MFA)
-    live = facts.live("AccountMFAEnabled")
-    if live:
-        return Outcome(Status.PASS, "Root MFA is not a virtual device: a passkey, security key or hardware token.", evidence, Reason.COMPLIANT)
-    if live == 0:
-        if facts.has_no_credentials:
-            return Outcome(Status.PASS, rc.NO_CREDENTIALS_REASON, evidence, Reason.NO_ROOT_CREDENTIALS)
-        if facts.maybe_no_credentials:
-            return facts.stale("that root has no password")
-        return Outcome(Status.FAIL, "The root user has no MFA device at all; add a passkey or security key.", evidence, Reason.NO_MFA)
-    if facts.report_flag("mfa_active") is False and facts.row.get("password_enabled") != "false":
-        return Outcome(Status.FAIL, "The credential report shows no MFA device on the root user; add a passkey or security key.", evidence, Reason.NO_MFA)
-    return facts.stale("which kind of MFA device root has")
-
+    return rc.mfa_outcome(facts, evidence, "Root MFA is not a virtual device: a passkey, security key or hardware token.",
+                          "add a passkey or security key.", "which kind of MFA device root has")
 
 CHECK = Check(INFO, evaluate, shared=("identity", "credential_report", "account_summary"))

@@ -15,6 +15,7 @@ import os
 import stat
 from pathlib import Path
 from typing import Any
+from app.nesting import depth
 
 
 
@@ -66,7 +67,7 @@ def loads(data: bytes, what: str) -> Any:
         raise BadRecord(f"{what}: nested too deeply") from None
     except ValueError:
         raise BadRecord(f"{what}: not JSON") from None
-    if _depth(value) > MAX_DEPTH:
+    if depth(value, MAX_DEPTH) > MAX_DEPTH:
         raise BadRecord(f"{what}: nested deeper than {MAX_DEPTH} levels")
     return value
 
@@ -109,13 +110,3 @@ def _no_constants(name: str) -> Any:
     raise BadRecord(f"{name} is not valid JSON")
 
 
-def _depth(value: Any) -> int:
-    """How deeply objects and lists nest, counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, depth)
-            if depth <= MAX_DEPTH:
-                stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest

@@ -140,6 +140,10 @@ def test_done_signs_again_once_the_keyring_works_and_unsigned_pdfs_say_so(qtbot,
     done.show()
     done.initializePage()
     assert done.sign_button.isVisible() and done.export_pdf.isEnabled()
+    from tests.ui.conftest import screenshot
+
+    done.resize(1100, 700)
+    screenshot(done, "13-done-unsigned")
 
     from PySide6.QtWidgets import QFileDialog
 
