@@ -186,7 +186,7 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
         f"Signing key fingerprint (keyid):<br><span class='mono'>{keyid}</span>"
         + (f"<br>Previous record: <span class='mono'>{escape(p['previous_record'])}</span>" if p.get("previous_record") else "")
         + "</td></tr></table>",
-        *([f"<p>The signer's public key (save it as <span class='mono'>rootwarden.pub.pem</span>; its fingerprint, printed by the "
+        *(["<p>The signer's public key (save it as <span class='mono'>rootwarden.pub.pem</span>; its fingerprint, printed by the "
            "recipe's last line, must equal the one the signer gave you separately):</p>", f"<pre>{escape(public_pem.strip())}</pre>"]
           if public_pem else []),
         *review,

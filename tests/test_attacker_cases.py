@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 
 from app.checks import BY_ID
 from app.model import Status
@@ -93,7 +92,7 @@ def test_a_contact_of_another_type_is_malformed(account):
     assert f.status is Status.UNKNOWN and f.reason == "malformed-response"
 
 def test_a_subscription_of_another_topic_does_not_count(account):
-    topic = put_rule(account, "root-alerts", BOTH, email=None)  # no subscriber at all
+    put_rule(account, "root-alerts", BOTH, email=None)  # no subscriber at all
     ctx = account.context()
     ctx.add_hook("before-call", answerer({"sns:ListSubscriptionsByTopic": {"Subscriptions": [{
         "SubscriptionArn": f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:some-other-topic:0b1c2d3e-aaaa-bbbb-cccc-000000000000",
