@@ -32,7 +32,7 @@ NO_CONSOLE_REASON = (
 class RootFacts:
     """What both sources say about root, each with the error that kept it away, if any."""
 
-    summary: dict[str, int] | None
+    summary_map: dict[str, int] | None  # the live account summary (GetAccountSummary)
     summary_error: AwsCallFailed | None
     row: dict[str, str] | None
     keys: list[dict[str, Any]] = field(default_factory=list)
@@ -40,7 +40,7 @@ class RootFacts:
     report_generated: str = ""
 
     def live(self, flag: str) -> int | None:
-        return None if self.summary is None else int(self.summary[flag])
+        return None if self.summary_map is None else int(self.summary_map[flag])
 
     def report_flag(self, column: str) -> bool | None:
         return None if self.row is None else flag(self.row, column)
@@ -49,15 +49,15 @@ class RootFacts:
     def has_no_credentials(self) -> bool:
         """Live proof that root has no password and no access keys: the summary's
         ``AccountAccessKeysPresent`` and ``AccountPasswordPresent`` both 0 (never the report)."""
-        return (self.summary is not None and not self.summary["AccountAccessKeysPresent"]
-                and self.summary.get("AccountPasswordPresent", 1) == 0)
+        return (self.summary_map is not None and not self.summary_map["AccountAccessKeysPresent"]
+                and self.summary_map.get("AccountPasswordPresent", 1) == 0)
 
     @property
     def maybe_no_credentials(self) -> bool:
         """No live password flag, no live keys, and the (possibly stale) report says no
         password: neither a pass nor a failure can be proven."""
-        return (self.summary is not None and not self.summary["AccountAccessKeysPresent"]
-                and "AccountPasswordPresent" not in self.summary and self.row is not None
+        return (self.summary_map is not None and not self.summary_map["AccountAccessKeysPresent"]
+                and self.summary_map.get("AccountPasswordPresent") is None and self.row is not None
                 and (self.row.get("password_enabled") or "").strip().lower() == "false")
 
     def stale(self, what: str) -> Outcome:
@@ -78,7 +78,7 @@ class RootFacts:
 
     def evidence(self, **extra: Any) -> dict[str, Any]:
         evidence: dict[str, Any] = {
-            "account_summary": None if self.summary is None else {k: v for k, v in self.summary.items() if k.startswith("Account")},
+            "account_summary": None if self.summary_map is None else {k: v for k, v in self.summary_map.items() if k.startswith("Account")},
             "credential_report_generated": self.report_generated or None,
         }
         if self.summary_error is not None:
