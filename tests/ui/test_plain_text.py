@@ -41,6 +41,10 @@ def test_the_real_dialog_shows_every_change_whole(qtbot):
     changes.append(Change("create", "SNS topic rootwarden-root-activity", "sns:CreateTopic"))
     dialog = ConfirmChanges(None, "Set the contacts", changes)
     qtbot.addWidget(dialog)
+    from tests.ui.conftest import screenshot
+
+    dialog.show()
+    screenshot(dialog, "14-confirm-hostile-text")
     text = "\n".join(shown_texts(dialog))
     assert "Alex <security@example.com>" in text
     assert "Finance <!--" in text and "billing@example.com<!--" in text
