@@ -51,6 +51,8 @@ def test_fix_failing_midway_lists_done_and_not_done(account):
 @pytest.mark.parametrize("field, contact", [
     ("Name", Contact("SECURITY", " ", "t", "a@b.co", "1")),
     ("E-mail", Contact("SECURITY", "n", "t", "a@b", "1")),
+    ("E-mail", Contact("SECURITY", "n", "t", "billing@example.com<!--", "1")),
+    ("E-mail", Contact("SECURITY", "n", "t", "Alex <alex@example.com>", "1")),
     ("Phone", Contact("SECURITY", "n", "t", "a@b.co", "+1 (555) abc")),
     ("Contact type", Contact("LEGAL", "n", "t", "a@b.co", "1")),
 ])
@@ -134,3 +136,10 @@ def test_every_change_is_made_only_after_the_account_is_checked_again(account):
             assert since_check == 0, f"{call} without a fresh account check before it: {calls}"
             since_check = 1
     assert writes <= set(calls)
+
+
+@pytest.mark.parametrize("email", ["ops@example.com<!--", "<b>x</b>@example.com", "ops@example.com\x1b[2J"])
+def test_alert_email_with_markup_or_control_characters_is_refused_before_any_call(email):
+    with pytest.raises(InvalidInput) as error:
+        SetUpRootAlerts(ACCOUNT_ID, email)
+    assert error.value.field == "E-mail"

@@ -10,7 +10,8 @@ from app.fixes.base import Change, Fix
 
 ACTIONS = ("account:PutAlternateContact",)
 TYPES = ("SECURITY", "BILLING", "OPERATIONS")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An address as AWS accepts it: no spaces, quotes, angle brackets or other markup around it.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _PHONE = re.compile(r"^[\s0-9()+-]+$")
 
 

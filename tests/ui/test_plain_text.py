@@ -36,7 +36,9 @@ def shown_texts(widget) -> list[str]:
 def test_the_real_dialog_shows_every_change_whole(qtbot):
     changes = [
         *SetAlternateContact(Contact("SECURITY", "Alex <security@example.com>", "CISO", "alex@example.com", "+1 555 0100")).plan(),
-        *SetAlternateContact(Contact("BILLING", "Finance <!--", "Billing", "billing@example.com<!--", "+1 555 0101")).plan(),
+        # A name may hold markup; an e-mail cannot pass the form any more, so that line is made directly.
+        *SetAlternateContact(Contact("BILLING", "Finance <!--", "Billing", "billing@example.com", "+1 555 0101")).plan(),
+        Change("update", "billing alternate contact to Finance <!-- <billing@example.com<!-->", "account:PutAlternateContact"),
     ]
     changes.append(Change("create", "SNS topic rootwarden-root-activity", "sns:CreateTopic"))
     dialog = ConfirmChanges(None, "Set the contacts", changes)
