@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from app.aws.context import AwsContext
 from app.aws.partition import is_root_arn
@@ -23,12 +23,29 @@ def connect(args: argparse.Namespace) -> tuple[AwsContext, str | None]:
         from app.practice.account import PracticeAccount
 
         return PracticeAccount().start().aws_context(args.region), None
+    mfa = mfa_source(args.mfa_code)
     if args.profile:
         from app.profiles import ProfileStore, connect as profile_connect
 
-        profile, aws = profile_connect(ProfileStore(), args.profile, args.region)
+        profile, aws = profile_connect(ProfileStore(), args.profile, args.region, mfa_code=mfa)
         return aws, profile.account_id
-    return AwsContext.from_aws_profile(args.aws_profile, args.region), None
+    return AwsContext.from_aws_profile(args.aws_profile, args.region, mfa_code=mfa), None
+
+
+def mfa_source(code: str | None) -> Callable[[str], str] | None:
+    """Where an MFA-protected role's code comes from: --mfa-code (checked now, before any call),
+    else a prompt when a person is at the terminal, else nowhere (the profile then stops with
+    a message instead of waiting for input that cannot come)."""
+    from app.aws.sessions import validate_mfa_code
+
+    if code is not None:
+        checked = validate_mfa_code(code)
+        return lambda serial: checked
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return lambda serial: getpass.getpass(f"MFA code for {serial}: ")
+    return None
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -44,6 +61,11 @@ def verify(args: argparse.Namespace) -> int:
         raise InvalidInput("--out", f"{args.out} already exists; choose another name (records are never overwritten)")
     if args.out and not Path(args.out).resolve().parent.is_dir():
         raise InvalidInput("--out", f"the folder of {args.out} does not exist")
+    from app.aws.sessions import check_region, validate_mfa_code
+
+    check_region(args.region)
+    if args.mfa_code is not None:
+        validate_mfa_code(args.mfa_code)
     signing = _signing_key(args)  # before any AWS call: no keyring, no signing, nothing done
     aws, pinned = connect(args)
     started = utc_now()

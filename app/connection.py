@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from app.aws import shared_config
 from app.aws.context import AwsContext
 from app.aws.partition import Partition, from_arn, is_root_arn
 from app.checks import services
@@ -52,30 +52,10 @@ class Identity:
         return None
 
 
-def profile_kind(config: dict[str, Any]) -> str:
-    if "sso_session" in config or "sso_start_url" in config:
-        return "IAM Identity Center (SSO)"
-    if "login_session" in config:
-        return "aws login (console credentials)"
-    if "credential_process" in config:
-        return "credential process"
-    if "role_arn" in config:
-        return "assume role"
-    if "aws_access_key_id" in config:
-        return "access key"
-    return "other"
-
-
 def aws_profiles() -> list[AwsProfileInfo]:
     """Profiles of the user's AWS shared config and credentials files, with their kind."""
-    import botocore.session
-
-    session = botocore.session.Session()
-    try:
-        profiles = session.full_config.get("profiles", {})
-    except Exception:
-        return []
-    return [AwsProfileInfo(name, profile_kind(cfg)) for name, cfg in sorted(profiles.items())]
+    profiles = shared_config.all_profiles()
+    return [AwsProfileInfo(name, shared_config.kind_of(cfg, profiles).value) for name, cfg in sorted(profiles.items())]
 
 
 def validate_account_id(text: str) -> str | None:

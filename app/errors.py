@@ -16,9 +16,20 @@ class RootwardenError(Exception):
 
 
 class ConnectionProblem(RootwardenError):
-    """Cannot reach AWS or cannot authenticate: no network, bad or expired credentials."""
+    """Cannot reach AWS or cannot authenticate: no network, bad or expired credentials.
+
+    ``code`` says which problem (``sso-expired``, ``login-missing``, ``mfa-needed``,
+    ``region-disabled``, ``tls``, ``proxy``…) for code that must tell them apart. ``str()`` is the
+    command-line wording; ``ui_text`` the wizard's, where the two differ (a flag such as
+    ``--aws-profile`` in one is a button or a field in the other).
+    """
 
     reason = "connection"
+
+    def __init__(self, message: str, code: str = "connection", ui_text: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.ui_text = ui_text or message
 
 
 class UnsupportedPartition(RootwardenError):

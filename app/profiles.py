@@ -253,16 +253,17 @@ def _split(text: str, size: int = ENTRY_MAX) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)]
 
 
-def connect(store: ProfileStore, name: str, region: str | None = None) -> tuple[Profile, Any]:
+def connect(store: ProfileStore, name: str, region: str | None = None, mfa_code: Any = None) -> tuple[Profile, Any]:
     """An AwsContext for a saved profile. The account pin is checked by the caller's first call
-    (``app.connection.identify`` with ``expected_account=profile.account_id``)."""
+    (``app.connection.identify`` with ``expected_account=profile.account_id``). ``mfa_code``
+    answers a shared-config profile that assumes a role with MFA (``app.aws.sessions``)."""
     from app.aws.context import AwsContext
 
     profile = store.get(name)
     if profile.keyed:
         secret, token = store.secret(name)
         return profile, AwsContext.from_keys(profile.access_key_id, secret, token, region=region or profile.region)
-    return profile, AwsContext.from_aws_profile(profile.aws_profile, region or profile.region)
+    return profile, AwsContext.from_aws_profile(profile.aws_profile, region or profile.region, mfa_code=mfa_code)
 
 
 __all__ = ["Profile", "ProfileStore", "ProfileProblem", "KeyringUnavailable", "connect", "validate"]

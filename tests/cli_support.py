@@ -67,13 +67,15 @@ def admin_keys(endpoint: str, policy: dict | None = None) -> tuple[str, str]:
 
 
 def run_cli(endpoint: str, keys: tuple[str, str] | None, *args: str, command: str = "verify", stdin: str | None = None,
-            extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+            extra_env: dict[str, str] | None = None, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ENDPOINT_URL=endpoint, AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
                AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
     if keys:
         env.update(AWS_ACCESS_KEY_ID=keys[0], AWS_SECRET_ACCESS_KEY=keys[1])
     env.update(extra_env or {})
+    for name in unset:
+        env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "ui.launch", command, *args], env=env, capture_output=True, text=True,
                           timeout=120, input=stdin)
 

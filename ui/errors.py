@@ -24,7 +24,7 @@ def message_for(error: BaseException) -> tuple[str, str]:
     if isinstance(error, WrongAccount):
         return "Wrong account", str(error)
     if isinstance(error, ConnectionProblem):
-        return "Cannot connect to AWS", str(error)
+        return "Cannot connect to AWS", error.ui_text  # the wizard's wording: no command-line flags
     if isinstance(error, AccessDenied):
         return "Access denied", str(error)
     if isinstance(error, InvalidInput):

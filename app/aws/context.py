@@ -9,8 +9,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Iterable
 
-from app.aws.errors import translate
+from app.aws.credential_errors import explain
 from app.aws.responses import require
+from app.aws.shared_config import ProfileFacts
+from app.errors import ConnectionProblem
 
 if TYPE_CHECKING:
     import boto3
@@ -18,12 +20,15 @@ if TYPE_CHECKING:
 DEFAULT_REGION = "us-east-1"
 
 
-def client_config(max_attempts: int = 4) -> Any:
-    """botocore standard retries (throttling and transient errors) and bounded timeouts."""
+def client_config(max_attempts: int = 4, profile_config: dict[str, Any] | None = None) -> Any:
+    """botocore standard retries (throttling and transient errors) unless the user set their own
+    (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS or the profile's), and bounded timeouts."""
     from botocore.config import Config
 
+    from app.aws.sessions import retry_settings
+
     return Config(
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        retries=retry_settings(profile_config or {}, max_attempts),
         connect_timeout=5,
         read_timeout=15,
         max_pool_connections=32,
@@ -40,25 +45,31 @@ class AwsContext:
     """
 
     def __init__(self, session: "boto3.Session", region: str | None = None, *, max_attempts: int = 4,
-                 parallel: int = 12) -> None:
+                 parallel: int = 12, facts: ProfileFacts | None = None) -> None:
+        from app.aws.sessions import check_ca_bundle, check_region
+
         self.session = session
+        self.facts = facts  # the shared-config profile behind the session, for messages
         self.parallel = max(1, parallel)
         self.region = region or session.region_name or DEFAULT_REGION
-        self._config = client_config(max_attempts)
+        check_region(self.region)
+        scoped = _scoped_config(session)
+        check_ca_bundle(scoped)
+        self._config = client_config(max_attempts, scoped)
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self.hooks: list[tuple[str, Any]] = []
 
     @classmethod
-    def from_aws_profile(cls, profile: str | None = None, region: str | None = None, **kw: Any) -> "AwsContext":
-        """The standard credential chain, or the named shared-config profile."""
-        import boto3
+    def from_aws_profile(cls, profile: str | None = None, region: str | None = None, *, mfa_code: Any = None,
+                         **kw: Any) -> "AwsContext":
+        """The standard credential chain, or the named shared-config profile, with credentials
+        resolved (network calls for SSO, roles, `aws login`: not on the UI thread).
+        ``mfa_code(serial) -> code`` answers an MFA-protected role (``app.aws.sessions``)."""
+        from app.aws.sessions import open_profile
 
-        try:
-            session = boto3.Session(profile_name=profile, region_name=region)
-        except Exception as error:  # ProfileNotFound and friends
-            raise translate(error, "sts", "GetCallerIdentity") from None
-        return cls(session, region, **kw)
+        session, facts = open_profile(profile, region, mfa_code)
+        return cls(session, region, facts=facts, **kw)
 
     @classmethod
     def from_keys(cls, access_key_id: str, secret_access_key: str, session_token: str | None = None,
@@ -100,15 +111,42 @@ class AwsContext:
     def call(self, service: str, operation: str, region: str | None = None, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (PascalCase) and return the response; errors become typed errors,
         and a response without the fields the checks read raises ``MalformedResponse``."""
-        client = self.client(service, region)
-        method = getattr(client, _snake(operation))
         try:
-            response = method(**params)
+            response = getattr(self.client(service, region), _snake(operation))(**params)
         except Exception as error:
-            raise translate(error, service, operation) from None
+            problem = explain(error, self.facts, service, operation)
+            if operation == "GetCallerIdentity" and isinstance(problem, ConnectionProblem) and problem.code == "bad-credentials":
+                problem = self._region_not_enabled(region or self.region) or problem
+            raise problem from None
         response.pop("ResponseMetadata", None)
         require(service, operation, response)
         return response
+
+
+    def _region_not_enabled(self, region: str) -> ConnectionProblem | None:
+        """Credentials rejected in ``region`` but accepted in the partition's main region: the
+        region is an opt-in region this account has not enabled, not a credentials problem."""
+        from app.aws.partition import for_region
+
+        partition = for_region(region)
+        home = partition.sign_in_region if partition else None
+        if not home or home == region:
+            return None
+        try:
+            self.client("sts", home).get_caller_identity()
+        except Exception:
+            return None
+        return ConnectionProblem(
+            f"The region {region} is not enabled for this account (the credentials work in {home}). Enable it in the "
+            "console (account menu → Account → AWS Regions) or choose another region.", "region-disabled")
+
+
+def _scoped_config(session: Any) -> dict[str, Any]:
+    """The settings of the session's shared-config profile ({} without one)."""
+    try:
+        return dict(session._session.get_scoped_config())
+    except Exception:
+        return {}
 
 
 def _snake(operation: str) -> str:

@@ -58,13 +58,11 @@ def translate(error: Exception, service: str, operation: str) -> RootwardenError
         if code in _BAD_CREDENTIALS:
             return ConnectionProblem(
                 "AWS rejected these credentials (they are wrong, deleted or deactivated). "
-                "Check the access key or profile, or sign in again."
-            )
+                "Check the access key or profile, or sign in again.", "bad-credentials")
         if code in _EXPIRED:
             return ConnectionProblem(
                 "The AWS session has expired. Sign in again (for example `aws sso login` or "
-                "`aws login`) and retry."
-            )
+                "`aws login`) and retry.", "expired")
         if code in _DENIED or status == 403:
             return AccessDenied(
                 f"Access denied for {action}. Grant it to the identity you use "
@@ -79,28 +77,9 @@ def translate(error: Exception, service: str, operation: str) -> RootwardenError
                 code,
             )
         return AwsCallFailed(f"{action} failed with {code}. Re-check; if it persists, see the AWS service health page.", action, code)
-    if isinstance(error, (bx.NoCredentialsError, bx.PartialCredentialsError)):
-        return ConnectionProblem(
-            "No AWS credentials were found. Use --aws-profile NAME, set AWS_PROFILE, or sign in "
-            "with `aws login` (a new account needs no access key)."
-        )
-    if isinstance(error, bx.ProfileNotFound):
-        return ConnectionProblem(f"{error}. List your profiles with `aws configure list-profiles`.")
-    if type(error).__name__ in {"TokenRetrievalError", "UnauthorizedSSOTokenError", "SSOTokenLoadError"}:
-        return ConnectionProblem(
-            "The sign-in session for this profile has expired or is missing. Run `aws sso login` "
-            "(or `aws login`) for the profile and retry."
-        )
-    if isinstance(error, bx.CredentialRetrievalError):
-        return ConnectionProblem(f"Could not get credentials for the profile: {error.kwargs.get('provider', 'provider')} failed. Check the profile's configuration.")
-    if isinstance(error, (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ConnectionClosedError)):
-        return ConnectionProblem(
-            "Cannot reach AWS. Check your network connection, proxy and firewall, then retry."
-        )
-    if isinstance(error, bx.ReadTimeoutError):
-        return ConnectionProblem("AWS did not answer in time. Check your network and retry.")
-    if isinstance(error, bx.NoRegionError):
-        return ConnectionProblem("No AWS region is set. Pass --region or set one in the profile.")
+    connection = connection_problem(error)
+    if connection is not None:
+        return connection
     if _raised_while_parsing(error):
         return MalformedResponse(action, "a body botocore could not parse")
     if isinstance(error, bx.BotoCoreError):
@@ -108,6 +87,61 @@ def translate(error: Exception, service: str, operation: str) -> RootwardenError
     if isinstance(error, RootwardenError):
         return error
     return AwsCallFailed(f"{action} failed unexpectedly ({type(error).__name__}).", action, type(error).__name__)
+
+
+def connection_problem(error: Exception) -> ConnectionProblem | None:
+    """The message for a failure to reach or authenticate to AWS that no profile setting
+    explains (network, TLS, proxy, region, no credentials at all); None for other errors."""
+    import os
+
+    from botocore import exceptions as bx
+
+    if isinstance(error, (bx.NoCredentialsError, bx.PartialCredentialsError)):
+        return ConnectionProblem(
+            "No AWS credentials were found. Use --aws-profile NAME, set AWS_PROFILE, or sign in "
+            "with `aws login` (a new account needs no access key).", "no-credentials",
+            "No AWS credentials were found. Choose a profile from your AWS configuration or a saved profile, or "
+            "sign in with IAM Identity Center; for a brand-new account run `aws login` (no access key needed).")
+    if isinstance(error, bx.ProfileNotFound):
+        name = error.kwargs.get("profile", "")
+        return ConnectionProblem(f"There is no profile “{name}” in your AWS configuration. List the profiles with "
+                                 "`aws configure list-profiles`.", "profile-not-found")
+    if isinstance(error, bx.SSLError):
+        bundle = os.environ.get("AWS_CA_BUNDLE")
+        host = _host(error.kwargs.get("endpoint_url"))
+        if bundle:
+            return ConnectionProblem(
+                f"The TLS certificate of {host} is not signed by the certificate authorities in AWS_CA_BUNDLE ({bundle}). "
+                "Point AWS_CA_BUNDLE at the bundle your network's TLS inspection uses (PEM), or unset it.", "tls")
+        return ConnectionProblem(
+            f"The TLS certificate of {host} could not be verified. If your network inspects TLS (a corporate proxy), "
+            "set AWS_CA_BUNDLE to your organisation's CA bundle (a PEM file) and retry.", "tls")
+    if isinstance(error, bx.ProxyConnectionError):
+        proxy = _host(error.kwargs.get("proxy_url"))
+        return ConnectionProblem(
+            f"Cannot connect through the proxy {proxy} (set by HTTPS_PROXY or HTTP_PROXY). Check that the proxy is "
+            "running and its address is right, or unset the variable if you do not use a proxy.", "proxy")
+    if isinstance(error, (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ConnectionClosedError)):
+        return ConnectionProblem(
+            "Cannot reach AWS. Check your network connection, proxy and firewall, then retry.", "network")
+    if isinstance(error, bx.ReadTimeoutError):
+        return ConnectionProblem("AWS did not answer in time. Check your network and retry.", "timeout")
+    if isinstance(error, bx.NoRegionError):
+        return ConnectionProblem("No AWS region is set. Pass --region or set one in the profile.", "no-region",
+                                 "No AWS region is set. Choose one in the Region box, or set one in the profile.")
+    return None
+
+
+def _host(url: object) -> str:
+    """The host (and port) of a URL, without any user name or password it carries."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(url or ""))
+        host = parts.hostname or ""
+        return f"{host}:{parts.port}" if parts.port else (host or "the server")
+    except ValueError:
+        return "the server"
 
 
 def _raised_while_parsing(error: Exception) -> bool:

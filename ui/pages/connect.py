@@ -12,10 +12,12 @@ import os
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWizardPage)
 
 from app import connection, profiles
+from app.aws import shared_config
 from app.aws.context import DEFAULT_REGION, AwsContext
 from app.errors import InvalidInput
 from app.session import WizardSession
 from ui.errors import message_for
+from ui.mfa_code_dialog import MfaCodeDialog
 from ui.tasks import run_task
 from ui.widgets.controls import button
 from ui.widgets.saved_profiles import SavedProfilesBox
@@ -42,7 +44,7 @@ class ConnectPage(QWizardPage):
         self.session = session
         self.setTitle("Connect to the account")
         layout = QVBoxLayout(self)
-        self.saved_box = SavedProfilesBox(session, lambda: [self.region.itemText(i) for i in range(self.region.count())])
+        self.saved_box = SavedProfilesBox(session, _regions)
         self.saved_box.chosen.connect(lambda: self.use_saved.setChecked(True))
         self.saved_box.activated.connect(self.connect_now)
         self.saved_box.available.connect(self._saved_available)
@@ -63,6 +65,7 @@ class ConnectPage(QWizardPage):
         self.profiles = QComboBox()
         self.profiles.setAccessibleName("AWS profile")
         self.profiles.currentIndexChanged.connect(lambda _: self.use_profile.setChecked(True) if self.profiles.count() else None)
+        self.profiles.currentIndexChanged.connect(lambda _: self._show_profile_region())
         for radio, name in ((self.chain, "Use the standard credential chain"), (self.use_profile, "Use an AWS profile")):
             radio.setAccessibleName(name)
         form.addRow(self.chain)
@@ -72,6 +75,7 @@ class ConnectPage(QWizardPage):
         form.addRow(row)
         self.region = QComboBox(editable=True)
         self.region.setAccessibleName("Region")
+        self.chain.toggled.connect(lambda _: self._show_profile_region())
         form.addRow("Region:", self.region)
         self.expected = QLineEdit(placeholderText="123456789012 (optional, recommended)")
         self.expected.setAccessibleName("Expected account ID")
@@ -84,6 +88,7 @@ class ConnectPage(QWizardPage):
         self.help.setWordWrap(True)
         layout.addWidget(self.help)
 
+        self.mfa_dialog: MfaCodeDialog | None = None  # open while asking for a code
         self.connect_button = button("&Connect", "Connect", self.connect_now)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -135,10 +140,33 @@ class ConnectPage(QWizardPage):
                 self.profiles.addItem(f"{info.name} — {info.kind}", info.name)
             self.use_profile.setEnabled(self.profiles.count() > 0)
             self.profiles.setEnabled(self.profiles.count() > 0)
+            self.region.addItem("")  # the profile's own region: text set by _show_profile_region
             self.region.addItems(_regions())
-            self.region.setCurrentText(DEFAULT_REGION)
             self.chain.setChecked(True)
+            self._show_profile_region()
         self.saved_box.load()
+
+    def _chosen_aws_profile(self) -> str | None:
+        return self.profiles.currentData() if self.use_profile.isChecked() else None
+
+    def _show_profile_region(self) -> None:
+        """The first region entry is the profile's (or environment's) own region, chosen unless
+        the user picks another: the profile's setting wins over a default of ours."""
+        if self.region.count() == 0:
+            return
+        configured = shared_config.facts(self._chosen_aws_profile()).region
+        text = f"{configured} (the profile's region)" if configured else f"{DEFAULT_REGION} (no region set in the profile)"
+        keep = self.region.currentIndex() != 0 and self.region.currentText() != self.region.itemText(0)
+        self.region.setItemText(0, text)
+        if not keep:
+            self.region.setCurrentIndex(0)
+
+    def _region_choice(self) -> str | None:
+        """The region the user picked; None for the profile's own (boto3 then reads it)."""
+        text = self.region.currentText().strip()
+        if not text or (self.region.currentIndex() == 0 and text == self.region.itemText(0)):
+            return None
+        return text
 
     def _check_keyring(self) -> None:
         from app.keyring_access import probe
@@ -177,10 +205,13 @@ class ConnectPage(QWizardPage):
             self._failed(InvalidInput("Saved profile", "select one in the list, or choose another way to connect"))
             return
         backend = self.session.keyring_backend
-        region = self.region.currentText().strip() or None
-        if not practice and region not in (None, *[self.region.itemText(i) for i in range(self.region.count())]):
-            self._failed(InvalidInput("Region", f"“{region}” is not an AWS region"))
+        region = None if practice else self._region_choice()
+        if region is not None and region not in _regions():
+            self._failed(InvalidInput("Region", f"“{region[:40]}” is not an AWS region"))
             return
+        mfa = None if practice else self._ask_mfa_code(saved, profile)
+        if mfa is False:
+            return  # the user cancelled the MFA code: nothing was tried
 
         def operation(progress, cancelled):
             if practice:
@@ -190,15 +221,35 @@ class ConnectPage(QWizardPage):
                 aws = account.aws_context()
                 return account, aws, connection.identify(aws, None)
             if saved:
-                pinned, aws = profiles.connect(profiles.ProfileStore(backend), saved)
+                pinned, aws = profiles.connect(profiles.ProfileStore(backend), saved, mfa_code=mfa)
                 return None, aws, connection.identify(aws, pinned.account_id)
-            aws = AwsContext.from_aws_profile(profile, region)
+            aws = AwsContext.from_aws_profile(profile, region, mfa_code=mfa)
             return None, aws, connection.identify(aws, expected)
 
         self.connect_button.setEnabled(False)
         self.status.setStyleSheet("")
         self.status.setText("Connecting…")
         run_task(operation, self._connected, self._failed)
+
+    def _ask_mfa_code(self, saved: str | None, aws_profile: str | None):
+        """For a profile that assumes a role with MFA: the code, asked here in a dialog (never
+        on a terminal); False if the user cancels; None when no code is needed."""
+        if saved:
+            pinned = self.saved_box.selected_profile()
+            if pinned is None or pinned.keyed:
+                return None
+            aws_profile = pinned.aws_profile
+        facts = shared_config.facts(aws_profile)
+        if not facts.mfa_serial:
+            return None
+        dialog = self.mfa_dialog = MfaCodeDialog(facts.label, facts.mfa_serial, self)
+        code = dialog.code() if dialog.exec() else None
+        self.mfa_dialog = None
+        if code is None:
+            self.status.setStyleSheet("")
+            self.status.setText("Not connected: the MFA code was cancelled.")
+            return False
+        return lambda serial: code
 
     def _connected(self, result) -> None:
         practice, aws, identity = result

@@ -27,6 +27,7 @@ class SavedProfilesBox(QGroupBox):
         super().__init__("Saved profiles (OS keyring)")
         self.session, self.regions = session, regions
         self.dialog = None  # the open add/edit dialog, if any
+        self._loaded: dict[str, profiles.Profile] = {}
         self.list = QListWidget()
         self.list.setAccessibleName("Saved profiles")
         self.list.setMaximumHeight(110)
@@ -59,8 +60,13 @@ class SavedProfilesBox(QGroupBox):
     def load(self) -> None:
         run_task(lambda p, c: self.store().list(), self._show, self._unavailable)
 
+    def selected_profile(self) -> profiles.Profile | None:
+        """The selected profile's non-secret fields, as last loaded."""
+        return self._loaded.get(self.selected_name() or "")
+
     def _show(self, entries: list) -> None:
         self.list.clear()
+        self._loaded = {entry.name: entry.profile for entry in entries if entry.profile}
         for entry in entries:
             p = entry.profile
             text = f"{p.name} — account {p.account_id}, {p.region}, {p.source}" if p else f"{entry.name} — unusable: {entry.problem}"

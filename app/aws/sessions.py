@@ -1,0 +1,123 @@
+"""Opening a boto3 session the way AWS users really sign in (SPEC §3): shared-config profiles of
+every kind, an MFA code asked for openly (never botocore's hidden terminal prompt), regions
+checked against botocore's partition data, and the user's own retry settings honoured.
+
+``open_profile`` resolves the credentials before it returns, so every credential problem
+surfaces here, with the profile's name, and not half-way through a check run. It may make
+network calls (SSO, assume-role, `aws login` refresh): call it off the UI thread.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import threading
+from typing import TYPE_CHECKING, Any, Callable
+
+from app.aws.credential_errors import explain
+from app.aws.shared_config import ProfileFacts, facts as profile_facts
+from app.errors import ConnectionProblem, InvalidInput
+
+if TYPE_CHECKING:
+    import boto3
+
+MfaCode = Callable[[str], str]  # the MFA device's serial/ARN → the code the user typed
+MFA_CODE = re.compile(r"^\d{6}$")
+RETRY_MODES = ("legacy", "standard", "adaptive")
+
+
+def validate_mfa_code(text: str) -> str:
+    code = text.strip().replace(" ", "")
+    if not MFA_CODE.match(code):
+        raise InvalidInput("MFA code", "enter the 6 digits your MFA device shows now")
+    return code
+
+
+def check_region(region: str | None) -> None:
+    """Refuse a region no partition has (a typo), before any call, naming the closest ones."""
+    from app.aws.partition import for_region, known_partitions
+
+    if region is None or for_region(region) is not None:
+        return
+    every = sorted({r for p in known_partitions() for r in p.regions()})
+    close = difflib.get_close_matches(region, every, n=2, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(close)}?" if close else " Regions look like us-east-1 or eu-west-2."
+    raise ConnectionProblem(f"“{region[:40]}” is not an AWS region.{hint}", "region-unknown")
+
+
+def check_ca_bundle(profile_config: dict[str, Any]) -> None:
+    """A CA bundle named by AWS_CA_BUNDLE or the profile's ca_bundle must be a readable file;
+    otherwise every call would fail as if the network were down."""
+    bundle = os.environ.get("AWS_CA_BUNDLE") or profile_config.get("ca_bundle")
+    if bundle and not os.path.isfile(os.path.expanduser(str(bundle))):
+        raise ConnectionProblem(f"The CA bundle {str(bundle)[:200]} (AWS_CA_BUNDLE or the profile's ca_bundle) does not exist. "
+                                "Point it at your organisation's CA bundle (a PEM file), or unset it.", "tls")
+
+
+def retry_settings(profile_config: dict[str, Any], default_attempts: int) -> dict[str, Any]:
+    """botocore ``retries`` for our client config: standard mode and ``default_attempts``, except
+    what the user set with AWS_RETRY_MODE / AWS_MAX_ATTEMPTS or the profile's retry_mode /
+    max_attempts (those are left out, so botocore applies the user's value)."""
+    mode = os.environ.get("AWS_RETRY_MODE") or profile_config.get("retry_mode")
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS") or profile_config.get("max_attempts")
+    if mode is not None and str(mode) not in RETRY_MODES:
+        raise ConnectionProblem(f"The retry mode “{str(mode)[:20]}” (AWS_RETRY_MODE or retry_mode) is not one of "
+                                f"{', '.join(RETRY_MODES)}. Fix or unset it.", "retry-config")
+    if attempts is not None and not (str(attempts).isdigit() and 1 <= int(attempts) <= 50):
+        raise ConnectionProblem(f"The number of attempts “{str(attempts)[:20]}” (AWS_MAX_ATTEMPTS or max_attempts) "
+                                "must be a whole number from 1 to 50. Fix or unset it.", "retry-config")
+    retries: dict[str, Any] = {}
+    if mode is None:
+        retries["mode"] = "standard"
+    if attempts is None:
+        retries["max_attempts"] = default_attempts
+    return retries
+
+
+def open_profile(profile: str | None, region: str | None, mfa_code: MfaCode | None = None
+                 ) -> tuple["boto3.Session", ProfileFacts]:
+    """A session for shared-config ``profile`` (None: the standard chain) with its credentials
+    already resolved. ``mfa_code`` answers an MFA-protected role; without it such a profile
+    stops at once with ``mfa-needed``."""
+    import boto3
+    import botocore.session
+
+    check_region(region)
+    facts = profile_facts(profile)
+    try:
+        core = botocore.session.Session(profile=profile)
+        core.get_scoped_config()  # a missing profile is reported now
+        provider = core.get_component("credential_provider").get_provider("assume-role")
+        provider._prompter = _one_code(facts, mfa_code)  # botocore's default is a hidden getpass prompt
+        session = boto3.Session(botocore_session=core, region_name=region)
+        credentials = session.get_credentials()
+        if credentials is None:
+            from botocore.exceptions import NoCredentialsError
+
+            raise NoCredentialsError()
+        credentials.get_frozen_credentials()  # SSO, assume-role, `aws login` and processes run now
+    except Exception as error:
+        raise explain(error, facts) from None
+    return session, facts
+
+
+def _one_code(facts: ProfileFacts, mfa_code: MfaCode | None) -> Callable[[str], str]:
+    """botocore's MFA prompter: the user's code once; a second request (the role session ran
+    out and botocore refreshes it) ends the connection with a clear message instead of
+    reusing a spent code or prompting on a terminal nobody watches."""
+    used = threading.Event()
+
+    def prompter(prompt: str) -> str:
+        serial = facts.mfa_serial or prompt.removeprefix("Enter MFA code for ").rstrip(": ")
+        if mfa_code is None:
+            raise ConnectionProblem(
+                f"{facts.label.capitalize()} assumes a role with MFA ({serial}) and needs a code: pass --mfa-code CODE, or "
+                "run in a terminal to be asked for it.", "mfa-needed",
+                f"{facts.label.capitalize()} assumes a role with MFA ({serial}) and needs a code from your MFA device.")
+        if used.is_set():
+            raise ConnectionProblem(f"The MFA-protected session of {facts.label} has ended. Connect again with a new code.",
+                                    "mfa-session-ended")
+        used.set()
+        return validate_mfa_code(mfa_code(serial))
+
+    return prompter

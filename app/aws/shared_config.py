@@ -1,0 +1,97 @@
+"""What the user's AWS shared config (``~/.aws/config``, ``~/.aws/credentials``) says about a
+profile: its kind, the region it sets, whether it needs an MFA code, and the AWS CLI command
+that signs it in again (SPEC §3 "Real credential setups").
+
+Reads files only (through botocore's own parser, so ``AWS_CONFIG_FILE`` and friends apply);
+never a network call; safe from any thread. A config file botocore cannot parse reads as empty.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+ENV_REGION = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+class Kind(str, Enum):
+    SSO = "IAM Identity Center (SSO)"
+    LOGIN = "aws login (console credentials)"
+    PROCESS = "credential process"
+    MFA_ROLE = "assume role with MFA"
+    ROLE = "assume role"
+    KEYS = "access key"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    """One profile of the shared config. ``name`` None is the standard chain's choice."""
+
+    name: str | None
+    kind: Kind
+    region: str | None
+    mfa_serial: str | None  # the first MFA device the role chain asks a code for
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``profile “X”`` or ``the default credentials``."""
+        return f"profile “{self.name}”" if self.name else "the default credentials"
+
+    @property
+    def sign_in_command(self) -> str | None:
+        """The AWS CLI command that signs this profile in again, if one does."""
+        flag = f" --profile {self.name}" if self.name and self.name != "default" else ""
+        if self.kind is Kind.SSO:
+            return f"aws sso login{flag}"
+        if self.kind is Kind.LOGIN:
+            return f"aws login{flag}"
+        return None
+
+
+def all_profiles() -> dict[str, dict[str, Any]]:
+    """Every profile's settings; {} when there is no config or botocore cannot parse it."""
+    import botocore.session
+
+    try:
+        profiles = botocore.session.Session().full_config.get("profiles", {})
+    except Exception:  # a broken config file: connecting reports it; listing shows nothing
+        return {}
+    return {str(name): dict(cfg) for name, cfg in profiles.items() if isinstance(cfg, dict)}
+
+
+def kind_of(config: dict[str, Any], profiles: dict[str, dict[str, Any]] | None = None) -> Kind:
+    if "sso_session" in config or "sso_start_url" in config:
+        return Kind.SSO
+    if "login_session" in config:
+        return Kind.LOGIN
+    if "credential_process" in config:
+        return Kind.PROCESS
+    if "role_arn" in config:
+        return Kind.MFA_ROLE if _mfa_serial(config, profiles or {}) else Kind.ROLE
+    if "aws_access_key_id" in config:
+        return Kind.KEYS
+    return Kind.OTHER
+
+
+def facts(name: str | None, profiles: dict[str, dict[str, Any]] | None = None) -> ProfileFacts:
+    """Facts about profile ``name``; None means the one the standard chain uses (AWS_PROFILE,
+    else ``default``, which may not exist: then the chain uses environment keys and the like)."""
+    profiles = all_profiles() if profiles is None else profiles
+    effective = name or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+    config = profiles.get(effective, {})
+    region = next((os.environ[v] for v in ENV_REGION if os.environ.get(v)), None) or config.get("region")
+    shown = name or (effective if effective in profiles and effective != "default" else None)
+    return ProfileFacts(shown, kind_of(config, profiles), region, _mfa_serial(config, profiles))
+
+
+def _mfa_serial(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> str | None:
+    """The MFA device a role chain asks a code for: this profile's, or a source profile's."""
+    seen: set[int] = set()
+    while config and id(config) not in seen and "role_arn" in config:
+        seen.add(id(config))
+        if config.get("mfa_serial"):
+            return str(config["mfa_serial"])
+        config = profiles.get(str(config.get("source_profile", "")), {})
+    return None

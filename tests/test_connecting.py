@@ -1,0 +1,295 @@
+"""Connecting the way AWS users really sign in (SPEC §3 "Real credential setups"), through the
+command line as a user runs it: shared-config profiles of each kind in a temporary
+AWS_CONFIG_FILE, a moto server on 127.0.0.1, standard input closed (never a hidden prompt)."""
+from __future__ import annotations
+
+import datetime
+import http.server
+import json
+import ssl
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.cli_support import run_cli
+
+pytestmark = pytest.mark.server
+SENTINEL = "SENTINEL-SECRET-7f3a"
+ACCOUNT = "123456789012"
+
+CONFIG = f"""
+[profile base]
+aws_access_key_id = AKIAEXAMPLEBASE00001
+aws_secret_access_key = {SENTINEL}base
+region = eu-west-2
+
+[profile mfa]
+role_arn = arn:aws:iam::{ACCOUNT}:role/admin
+source_profile = base
+mfa_serial = arn:aws:iam::{ACCOUNT}:mfa/alice
+region = eu-west-2
+
+[profile login]
+login_session = arn:aws:iam::{ACCOUNT}:root
+region = us-east-1
+
+[profile sso]
+sso_session = corp
+sso_account_id = {ACCOUNT}
+sso_role_name = Admin
+region = us-east-1
+
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+
+[profile proc]
+credential_process = sh -c "echo {SENTINEL}-from-the-process >&2; exit 1"
+"""
+
+
+@pytest.fixture
+def aws_home(tmp_path: Path) -> dict[str, str]:
+    """Environment for a user whose ~/.aws holds CONFIG (and nothing cached yet)."""
+    (tmp_path / "config").write_text(CONFIG)
+    return {"AWS_CONFIG_FILE": str(tmp_path / "config"), "HOME": str(tmp_path),
+            "AWS_LOGIN_CACHE_DIRECTORY": str(tmp_path / "login-cache")}
+
+
+def verify(endpoint: str, env: dict[str, str], *args: str):
+    # stdin is an empty pipe, not a terminal: nothing may wait for input; no region in the
+    # environment, so the profile's own region applies
+    return run_cli(endpoint, None, *args, stdin="", extra_env=env, unset=("AWS_DEFAULT_REGION",))
+
+
+def assert_clean_failure(result, *words: str) -> None:
+    assert result.returncode == 3, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+    for leak in ("Traceback", "EOFError", SENTINEL, "Unexpected problem", "unexpected error"):
+        assert leak not in result.stderr + result.stdout
+
+
+def test_mfa_role_without_a_code_stops_at_once_saying_how_to_give_one(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "mfa")
+    assert_clean_failure(result, "Profile “mfa”", "arn:aws:iam::123456789012:mfa/alice", "--mfa-code")
+
+
+def test_mfa_role_with_a_code_connects_as_the_role_in_the_profiles_region(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "mfa", "--mfa-code", "123 456", "--format", "json")
+    assert result.returncode in (1, 2), result.stderr
+    document = json.loads(result.stdout)
+    assert ":assumed-role/admin/" in document["caller_arn"] and document["region"] == "eu-west-2"
+
+
+def test_a_malformed_mfa_code_is_refused_before_any_call(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "mfa", "--mfa-code", "12ab56")
+    assert_clean_failure(result, "MFA code", "6 digits")
+
+
+def _login_cache(aws_home: dict[str, str], expires: datetime.datetime) -> None:
+    """What `aws login` leaves behind: botocore's login token cache for the profile's session."""
+    from botocore.utils import generate_login_cache_key
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode()
+    folder = Path(aws_home["AWS_LOGIN_CACHE_DIRECTORY"])
+    folder.mkdir(parents=True, exist_ok=True)
+    token = {"accessToken": {"accessKeyId": "ASIAEXAMPLELOGIN0001", "secretAccessKey": SENTINEL + "login",
+                             "sessionToken": SENTINEL + "token", "accountId": ACCOUNT,
+                             "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")},
+             "refreshToken": SENTINEL + "refresh", "clientId": "arn:aws:signin:::devtools/same-device", "dpopKey": key}
+    (folder / f"{generate_login_cache_key(f'arn:aws:iam::{ACCOUNT}:root')}.json").write_text(json.dumps(token))
+
+
+def test_aws_login_profile_works_from_a_fresh_install(endpoint, aws_home):
+    _login_cache(aws_home, datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1))
+    result = verify(endpoint, aws_home, "--aws-profile", "login", "--format", "json")
+    assert result.returncode in (1, 2), result.stderr
+    assert json.loads(result.stdout)["account_id"] == ACCOUNT
+    assert SENTINEL not in result.stdout + result.stderr
+
+
+def test_aws_login_profile_without_a_cached_login_names_the_command(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "login")
+    assert_clean_failure(result, "profile “login”", "`aws login --profile login`")
+
+
+def test_expired_sso_names_the_profile_and_aws_sso_login(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "sso")
+    assert_clean_failure(result, "IAM Identity Center", "profile “sso”", "`aws sso login --profile sso`")
+    assert "aws login --profile" not in result.stderr
+
+
+def test_a_failing_credential_process_is_named_and_its_output_not_repeated(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "proc")
+    assert_clean_failure(result, "credential_process", "profile “proc”")
+
+
+def test_standard_chain_through_aws_profile_is_named_too(endpoint, aws_home):
+    result = verify(endpoint, {**aws_home, "AWS_PROFILE": "proc"})
+    assert_clean_failure(result, "credential_process", "profile “proc”")
+
+
+def test_a_missing_profile(endpoint, aws_home):
+    assert_clean_failure(verify(endpoint, aws_home, "--aws-profile", "prod"), "no profile “prod”", "list-profiles")
+
+
+def test_a_typo_region_is_caught_before_any_call_with_a_suggestion(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "base", "--region", "eu-wset-1")
+    assert_clean_failure(result, "“eu-wset-1” is not an AWS region", "eu-west-1")
+
+
+def test_a_dead_proxy_is_named_without_its_password(endpoint, aws_home):
+    env = {**aws_home, "HTTP_PROXY": "http://alice:hunter2secret@127.0.0.1:9", "HTTPS_PROXY": "http://alice:hunter2secret@127.0.0.1:9",
+           "NO_PROXY": "", "no_proxy": "", "AWS_MAX_ATTEMPTS": "1"}
+    result = verify(endpoint, env, "--aws-profile", "base")
+    assert_clean_failure(result, "proxy 127.0.0.1:9", "HTTPS_PROXY")
+    assert "hunter2secret" not in result.stderr and "alice" not in result.stderr
+
+
+@pytest.fixture
+def intercepting_tls(tmp_path: Path):
+    """An HTTPS server with a certificate no public CA signed, as TLS inspection presents."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "corporate-inspection")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_tls_interception_says_to_set_aws_ca_bundle(intercepting_tls, aws_home):
+    env = {**aws_home, "AWS_MAX_ATTEMPTS": "1"}  # run_cli leaves AWS_CA_BUNDLE unset
+    result = run_cli(intercepting_tls, None, "--aws-profile", "base", stdin="", extra_env=env)
+    assert_clean_failure(result, "TLS certificate of 127.0.0.1", "set AWS_CA_BUNDLE")
+
+
+def test_a_ca_bundle_that_does_not_vouch_for_the_server_is_named(intercepting_tls, aws_home, tmp_path):
+    other = tmp_path / "other-ca.pem"
+    other.write_text(Path(ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt").read_text())
+    result = run_cli(intercepting_tls, None, "--aws-profile", "base", stdin="",
+                     extra_env={**aws_home, "AWS_CA_BUNDLE": str(other), "AWS_MAX_ATTEMPTS": "1"})
+    assert_clean_failure(result, "not signed by the certificate authorities in AWS_CA_BUNDLE", str(other))
+
+
+def test_a_missing_ca_bundle_file_is_named_before_any_call(endpoint, aws_home, tmp_path):
+    result = verify(endpoint, {**aws_home, "AWS_CA_BUNDLE": str(tmp_path / "nope.pem")}, "--aws-profile", "base")
+    assert_clean_failure(result, "CA bundle", "nope.pem", "does not exist")
+
+
+@pytest.mark.parametrize("name,value", [("AWS_MAX_ATTEMPTS", "lots"), ("AWS_MAX_ATTEMPTS", "0"), ("AWS_RETRY_MODE", "eager")])
+def test_bad_retry_settings_are_named(endpoint, aws_home, name, value):
+    assert_clean_failure(verify(endpoint, {**aws_home, name: value}, "--aws-profile", "base"), name)
+
+
+# -- in process: what the context does with the answers it gets ---------------------------------
+
+class _Always500(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_POST(self):  # noqa: N802 (the http.server API)
+        type(self).hits += 1
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("attempts", ["1", "2"])
+def test_the_users_max_attempts_is_honoured(monkeypatch, attempts):
+    from app.aws.context import AwsContext
+    from app.errors import AwsCallFailed
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Always500)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Always500.hits = 0
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", attempts)
+    try:
+        with pytest.raises(AwsCallFailed):
+            AwsContext.from_keys("AKIAEXAMPLEBASE00001", "s" * 40, region="us-east-1").call("iam", "GetAccountSummary")
+    finally:
+        server.shutdown()
+    assert _Always500.hits == int(attempts)
+
+
+def _stubbed(region: str):
+    from botocore.stub import Stubber
+
+    from app.aws.context import AwsContext
+
+    aws = AwsContext.from_keys("AKIAEXAMPLEBASE00001", "s" * 40, region=region)
+    stubs = {r: Stubber(aws.client("sts", r)) for r in {region, "us-east-1"}}
+    for stub in stubs.values():
+        stub.activate()
+    return aws, stubs
+
+
+def test_a_disabled_opt_in_region_is_not_called_wrong_credentials():
+    from app.connection import identify
+    from app.errors import ConnectionProblem
+
+    aws, stubs = _stubbed("af-south-1")
+    stubs["af-south-1"].add_client_error("get_caller_identity", "InvalidClientTokenId", http_status_code=403)
+    stubs["us-east-1"].add_response("get_caller_identity", {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/a", "UserId": "AIDA"})
+    with pytest.raises(ConnectionProblem) as raised:
+        identify(aws)
+    assert raised.value.code == "region-disabled"
+    assert "af-south-1 is not enabled" in str(raised.value) and "AWS Regions" in str(raised.value)
+
+
+def test_credentials_rejected_everywhere_are_still_wrong_credentials():
+    from app.connection import identify
+    from app.errors import ConnectionProblem
+
+    aws, stubs = _stubbed("af-south-1")
+    for stub in stubs.values():
+        stub.add_client_error("get_caller_identity", "InvalidClientTokenId", http_status_code=403)
+    with pytest.raises(ConnectionProblem) as raised:
+        identify(aws)
+    assert raised.value.code == "bad-credentials"
+
+
+def test_credential_errors_while_a_client_is_made_are_translated(aws_home, monkeypatch):
+    """A session made by hand (not through open_profile) whose credentials fail on first use."""
+    import boto3
+
+    from app.aws.context import AwsContext
+    from app.errors import ConnectionProblem
+
+    for name, value in aws_home.items():
+        monkeypatch.setenv(name, value)
+    aws = AwsContext(boto3.Session(profile_name="proc"), "us-east-1")
+    with pytest.raises(ConnectionProblem) as raised:
+        aws.call("sts", "GetCallerIdentity")
+    assert raised.value.code == "credential-process" and SENTINEL not in str(raised.value)
+
+
+def test_the_wizard_wording_has_no_command_line_flags():
+    from botocore.exceptions import NoCredentialsError, NoRegionError
+
+    from app.aws.errors import connection_problem
+
+    for error in (NoCredentialsError(), NoRegionError()):
+        problem = connection_problem(error)
+        assert "--" in str(problem) and "--" not in problem.ui_text
