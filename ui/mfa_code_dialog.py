@@ -19,7 +19,7 @@ class MfaCodeDialog(QDialog):
         self.setWindowTitle("MFA code")
         self.setAccessibleName("MFA code")
         layout = QVBoxLayout(self)
-        intro = make_plain(QLabel(f"{who[:1].upper()}{who[1:]} assumes a role that requires MFA. Type the 6-digit code your "
+        intro = self.intro = make_plain(QLabel(f"{who[:1].upper()}{who[1:]} assumes a role that requires MFA. Type the 6-digit code your "
                                   f"MFA device shows now for:\n{serial}"))
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -193,3 +193,110 @@ def test_connect_with_an_aws_config_profile(qtbot, account, tmp_path, monkeypatc
     page.connect_button.click()
     qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
     assert session.aws.session.profile_name == "prod-admin"
+
+
+def _wizard_on_connect(qtbot, tmp_path, monkeypatch, config: str, credentials: str = ""):
+    from tests.memory_keyring import MemoryKeyring
+    from ui.wizard import RootwardenWizard
+
+    (tmp_path / "config").write_text(config)
+    (tmp_path / "credentials").write_text(credentials)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.currentPage()
+    page.keep_wizard_alive = wizard
+    return session, page
+
+
+MFA_CONFIG = """[profile ops]
+role_arn = arn:aws:iam::123456789012:role/ops
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/alice
+region = eu-west-2
+[profile base]
+region = ap-southeast-2
+"""
+
+
+def _in_mfa_dialog(qtbot, page, steps):
+    """Run ``steps(dialog)`` once the real MFA code dialog is open (it is modal)."""
+    from PySide6.QtCore import QTimer
+
+    done: list[bool] = []
+
+    def poll():
+        if page.mfa_dialog is not None and page.mfa_dialog.isVisible():
+            steps(page.mfa_dialog)
+            done.append(True)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return done
+
+
+def test_mfa_role_asks_for_the_code_in_a_dialog_and_uses_the_profiles_region(qtbot, account, tmp_path, monkeypatch, data_home):
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch, MFA_CONFIG,
+                                       f"[base]\naws_access_key_id = {account.admin_keys[0]}\naws_secret_access_key = {account.admin_keys[1]}\n")
+    assert page.profiles.itemText(0) == "base — access key" and page.profiles.itemText(1) == "ops — assume role with MFA"
+    page.profiles.setCurrentIndex(1)
+    assert page.region.currentText() == "eu-west-2 (the profile's region)"
+    seen: list[str] = []
+
+    def type_codes(dialog):
+        seen.append(dialog.intro.text())
+        dialog.field.setText("12345")
+        dialog.accept()  # refused: five digits
+        seen.append(dialog.problem.text())
+        assert dialog.isVisible()
+        screenshot(dialog, "connect-mfa-code-dialog")
+        dialog.field.setText("123 456")
+        dialog.accept()
+
+    done = _in_mfa_dialog(qtbot, page, type_codes)
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert done and "arn:aws:iam::123456789012:mfa/alice" in seen[0] and "6 digits" in seen[1]
+    assert ":assumed-role/ops/" in page.fields["Caller"].text()
+    assert session.aws.region == "eu-west-2"
+
+
+def test_cancelling_the_mfa_code_tries_nothing(qtbot, account, tmp_path, monkeypatch, data_home):
+    import botocore.client
+
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch, MFA_CONFIG)
+    page.profiles.setCurrentIndex(1)
+    calls: list = []
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", lambda self, *a, **k: calls.append(a))
+    done = _in_mfa_dialog(qtbot, page, lambda dialog: dialog.reject())
+    page.connect_button.click()
+    assert done and "cancelled" in page.status.text() and not calls and not page.isComplete()
+
+
+def test_a_region_picked_by_the_user_wins_over_the_profiles(qtbot, account, tmp_path, monkeypatch, data_home):
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch, "[profile base]\nregion = ap-southeast-2\n",
+                                       f"[base]\naws_access_key_id = {account.admin_keys[0]}\naws_secret_access_key = {account.admin_keys[1]}\n")
+    assert page.chain.isChecked() and page.region.currentText() == "us-east-1 (no region set in the profile)"
+    page.use_profile.setChecked(True)
+    assert page.region.currentText() == "ap-southeast-2 (the profile's region)"
+    page.region.setCurrentText("eu-central-1")
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert session.aws.region == "eu-central-1"
+
+
+def test_connect_page_errors_use_the_wizards_words(qtbot, tmp_path, monkeypatch, data_home):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch, "")
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: "No AWS credentials" in page.status.text(), timeout=TIMEOUT)
+    assert "--" not in page.status.text() and "Identity Center" in page.status.text()
