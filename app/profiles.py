@@ -1,7 +1,9 @@
 """Connection profiles in the OS keyring (SPEC §3).
 
 A profile is a name, a pinned account ID, a default region and one credential source: a
-profile of the AWS shared config, or an access key whose secret lives only in the keyring.
+profile of the AWS shared config, an access key whose secret lives only in the keyring, or an
+IAM Identity Center role signed in from the wizard, whose refresh material (refresh token and
+client registration) lives only in the keyring.
 Entries are small (Windows caps one near 1,250 characters): ``index`` lists the names, then one
 entry per profile's fields and one per secret; a session token, which can be longer than one
 entry holds, is split over numbered entries. No entry is ever written longer than ``ENTRY_MAX``.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from app.errors import InvalidInput, RootwardenError
@@ -28,7 +30,9 @@ KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
 SECRET = re.compile(r"^[A-Za-z0-9/+=]{40}$")
 NOTES_MAX = 500
 AWS_PROFILE_MAX = 128
-TOKEN_PARTS_MAX = 16  # a session token of up to ~19,000 characters
+TOKEN_PARTS_MAX = 16  # a session token (or Identity Center refresh material) of up to ~19,000 characters
+ROLE = re.compile(r"^[\w+=,.@-]{1,64}$")
+SSO_MATERIAL = ("refresh_token", "client_id", "client_secret")
 ENTRY_MAX = 1200  # Windows Credential Manager caps one entry near 1,250 characters
 
 
@@ -44,13 +48,23 @@ class Profile:
     aws_profile: str | None = None
     access_key_id: str | None = None
     notes: str = ""
+    sso_start_url: str | None = None
+    sso_region: str | None = None
+    sso_session: str | None = None
+    sso_role: str | None = None
 
     @property
     def keyed(self) -> bool:
         return self.access_key_id is not None
 
     @property
+    def identity_center(self) -> bool:
+        return self.sso_start_url is not None
+
+    @property
     def source(self) -> str:
+        if self.identity_center:
+            return f"IAM Identity Center role {self.sso_role} via {self.sso_start_url}"
         return f"access key {self.access_key_id}" if self.keyed else f"AWS profile {self.aws_profile}"
 
 
@@ -76,8 +90,10 @@ def validate(profile: Profile, secret: str | None = None, session_token: str | N
         raise InvalidInput("Account ID", "must be 12 digits")
     if profile.region not in known_regions():
         raise InvalidInput("Region", f"“{profile.region}” is not an AWS region")
-    if (profile.aws_profile is None) == (profile.access_key_id is None):
-        raise InvalidInput("Credentials", "choose either an AWS profile or an access key")
+    if [profile.aws_profile, profile.access_key_id, profile.sso_start_url].count(None) != 2:
+        raise InvalidInput("Credentials", "choose one: an AWS profile, an access key or an IAM Identity Center sign-in")
+    if profile.identity_center:
+        _validate_identity_center(profile, secret)
     if profile.aws_profile is not None and not profile.aws_profile.strip():
         raise InvalidInput("AWS profile", "is required")
     if profile.aws_profile is not None and len(profile.aws_profile) > AWS_PROFILE_MAX:
@@ -91,7 +107,25 @@ def validate(profile: Profile, secret: str | None = None, session_token: str | N
             raise InvalidInput("Session token", "is required with temporary (ASIA…) keys")
     if len(profile.notes) > NOTES_MAX:
         raise InvalidInput("Notes", f"must be at most {NOTES_MAX} characters")
-    return Profile(profile.name, account, profile.region, profile.aws_profile, profile.access_key_id, profile.notes)
+    return replace(profile, account_id=account)
+
+
+def _validate_identity_center(profile: Profile, material: str | None) -> None:
+    from app.aws import identity_center
+
+    checked = identity_center.portal(profile.sso_start_url or "", profile.sso_region or "", profile.sso_session)
+    if checked.start_url != profile.sso_start_url:
+        raise InvalidInput("Start URL", "must be the portal's full https:// address")
+    if profile.sso_session is not None and not NAME.match(profile.sso_session):
+        raise InvalidInput("SSO session", "use 1–64 letters, digits, '-', '_' or '.'")
+    if not ROLE.match(profile.sso_role or ""):
+        raise InvalidInput("Role", "is the Identity Center permission set's role name (letters, digits, +=,.@_-)")
+    try:
+        data = json.loads(material or "")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data.get(k) for k in SSO_MATERIAL):
+        raise InvalidInput("IAM Identity Center", "sign in with IAM Identity Center first: the profile keeps its refresh token")
 
 
 class ProfileStore:
@@ -151,13 +185,16 @@ class ProfileStore:
         profile = validate(profile, secret, session_token)
         names = self.names()  # a damaged index stops here, before anything is written
         fields = json.dumps(asdict(profile))
-        parts = _split(session_token or "")
+        parts = _split((secret if profile.identity_center else session_token) or "")
         if len(fields) > ENTRY_MAX or len(parts) > TOKEN_PARTS_MAX:
             raise InvalidInput("Profile", "too long for the keyring (notes, names or the session token)")
         listed = profile.name in names
         try:
             if profile.keyed:
                 self._set(f"profiles/{profile.name}/secret", secret)
+                self._write_token(profile.name, parts)
+            elif profile.identity_center:  # the refresh material, split like a session token
+                self._delete(f"profiles/{profile.name}/secret")
                 self._write_token(profile.name, parts)
             else:
                 self._delete(f"profiles/{profile.name}/secret")
@@ -198,6 +235,8 @@ class ProfileStore:
         (read here, never handed to the UI); a renamed profile replaces the old entry."""
         if profile.keyed and secret is None and old_name and self.get(old_name).access_key_id == profile.access_key_id:
             secret, session_token = self.secret(old_name)
+        if profile.identity_center and secret is None and old_name and self.get(old_name).identity_center:
+            secret = self.sso_material(old_name)
         saved = self.add(profile, secret, session_token)
         if old_name and old_name != saved.name:
             self.remove(old_name)
@@ -211,11 +250,14 @@ class ProfileStore:
             data = json.loads(raw or "")
             if not isinstance(data, dict):
                 raise ValueError("not an object")
-            text = {k: data.get(k) for k in ("name", "account_id", "region", "aws_profile", "access_key_id", "notes")}
+            optional = ("aws_profile", "access_key_id", "notes", "sso_start_url", "sso_region", "sso_session", "sso_role")
+            text = {k: data.get(k) for k in ("name", "account_id", "region", *optional)}
             if not all(isinstance(text[k], str) for k in ("name", "account_id", "region")) or not all(
-                    text[k] is None or isinstance(text[k], str) for k in ("aws_profile", "access_key_id", "notes")):
+                    text[k] is None or isinstance(text[k], str) for k in optional):
                 raise ValueError("a field is not text")
-            profile = Profile(text["name"], text["account_id"], text["region"], text["aws_profile"], text["access_key_id"], text["notes"] or "")
+            profile = Profile(**{**text, "notes": text["notes"] or ""})
+            if profile.identity_center and not (profile.sso_region and profile.sso_role):
+                raise ValueError("Identity Center fields missing")
             if profile.name != name or not ACCOUNT.match(profile.account_id) or (profile.keyed and not KEY_ID.match(profile.access_key_id)):
                 raise ValueError("fields do not fit")
             if profile.keyed and not self._get(f"profiles/{name}/secret"):
@@ -241,6 +283,21 @@ class ProfileStore:
             raise ProfileProblem(f"The secret of profile “{name}” is missing from the keyring. Add the profile again.")
         return secret, self._read_token(name)
 
+    def sso_material(self, name: str) -> str:
+        """The refresh material (JSON) of an Identity Center profile."""
+        material = self._read_token(name)
+        if not material:
+            raise ProfileProblem(f"The Identity Center sign-in of profile “{name}” is missing from the keyring. "
+                                 "Sign in with IAM Identity Center again and save the profile.")
+        return material
+
+    def save_sso_material(self, name: str, material: str) -> None:
+        """Replace the refresh material after Identity Center rotated the refresh token."""
+        parts = _split(material)
+        if len(parts) > TOKEN_PARTS_MAX:
+            raise InvalidInput("IAM Identity Center", "the refresh material is too long for the keyring")
+        self._write_token(name, parts)
+
     def remove(self, name: str) -> None:
         names = self.names()
         if name not in names:
@@ -260,10 +317,40 @@ def connect(store: ProfileStore, name: str, region: str | None = None, mfa_code:
     from app.aws.context import AwsContext
 
     profile = store.get(name)
+    if profile.identity_center:
+        return profile, _identity_center_context(store, profile, region)
     if profile.keyed:
         secret, token = store.secret(name)
         return profile, AwsContext.from_keys(profile.access_key_id, secret, token, region=region or profile.region)
     return profile, AwsContext.from_aws_profile(profile.aws_profile, region or profile.region, mfa_code=mfa_code)
+
+
+def sso_material(token: Any) -> str:
+    """The part of an Identity Center token a saved profile keeps: what renews it."""
+    return json.dumps({"refresh_token": token.refresh_token or "", "client_id": token.client_id,
+                       "client_secret": token.client_secret,
+                       "registration_expires_at": token.registration_expires_at.isoformat() if token.registration_expires_at else None})
+
+
+def _identity_center_context(store: ProfileStore, profile: Profile, region: str | None) -> Any:
+    """Renew the saved sign-in (CreateToken with the refresh token), keep a rotated refresh
+    token, and get the role's credentials."""
+    import datetime
+
+    from app.aws import identity_center as ic
+
+    try:
+        data = json.loads(store.sso_material(profile.name))
+        saved = ic.Token("", datetime.datetime.now(datetime.timezone.utc), data["refresh_token"], data["client_id"],
+                         data["client_secret"])
+    except (ValueError, KeyError, TypeError):
+        raise ProfileProblem(f"The Identity Center sign-in of profile “{profile.name}” is damaged in the keyring. "
+                             "Sign in with IAM Identity Center again and save the profile.") from None
+    where = ic.Portal(profile.sso_start_url or "", profile.sso_region or "", profile.sso_session)
+    token = ic.refresh(where, saved)
+    if token.refresh_token and token.refresh_token != saved.refresh_token:
+        store.save_sso_material(profile.name, sso_material(token))
+    return ic.role_context(where, token, profile.account_id, profile.sso_role or "", region or profile.region)
 
 
 __all__ = ["Profile", "ProfileStore", "ProfileProblem", "KeyringUnavailable", "connect", "validate"]

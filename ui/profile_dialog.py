@@ -8,13 +8,20 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
 from app import connection
 from app.errors import InvalidInput
 from app.profiles import Profile, validate
+from ui.plain import make_plain
+
+SSO_FIELDS = ("sso_start_url", "sso_region", "sso_session", "sso_role")
+MATERIAL_PLACEHOLDER = '{"refresh_token": "-", "client_id": "-", "client_secret": "-"}'
 
 
 class ProfileDialog(QDialog):
     def __init__(self, parent: QWidget | None, regions: list[str], existing: Profile | None = None,
-                 account_id: str = "", region: str = "us-east-1", aws_profile: str | None = None) -> None:
+                 account_id: str = "", region: str = "us-east-1", aws_profile: str | None = None,
+                 sso: dict[str, str | None] | None = None) -> None:
         super().__init__(parent)
         self.existing = existing
+        # An IAM Identity Center profile: its portal and role come from the sign-in, not from the form.
+        self.sso = sso or ({k: getattr(existing, k) for k in SSO_FIELDS} if existing and existing.identity_center else None)
         self.setWindowTitle("Edit profile" if existing else "Save a profile")
         self.setAccessibleName(self.windowTitle())
         p = existing
@@ -48,10 +55,19 @@ class ProfileDialog(QDialog):
         form.addRow("Name:", self.name)
         form.addRow("Account ID:", self.account)
         form.addRow("Region:", self.region)
-        form.addRow(self.use_aws_profile, self.aws_profile)
-        form.addRow(self.use_keys, self.key_id)
-        form.addRow("Secret access key:", self.secret)
-        form.addRow("Session token:", self.token)
+        if self.sso:
+            self.sso_label = make_plain(QLabel(f"IAM Identity Center role {self.sso['sso_role']} via {self.sso['sso_start_url']} "
+                                               f"({self.sso['sso_region']}). Its refresh token is kept in the OS keyring."))
+            self.sso_label.setWordWrap(True)
+            self.sso_label.setAccessibleName("Identity Center credentials")
+            form.addRow("Credentials:", self.sso_label)
+            for widget in (self.use_aws_profile, self.use_keys, self.aws_profile, self.key_id, self.secret, self.token):
+                widget.hide()
+        else:
+            form.addRow(self.use_aws_profile, self.aws_profile)
+            form.addRow(self.use_keys, self.key_id)
+            form.addRow("Secret access key:", self.secret)
+            form.addRow("Session token:", self.token)
         form.addRow("Notes:", self.notes)
         self.error = QLabel()
         self.error.setStyleSheet("color: #d64541")
@@ -76,6 +92,9 @@ class ProfileDialog(QDialog):
             widget.setEnabled(keys)
 
     def values(self) -> tuple[Profile, str | None, str | None]:
+        if self.sso:
+            return Profile(self.name.text().strip(), self.account.text().strip(), self.region.currentText().strip(),
+                           notes=self.notes.toPlainText().strip(), **self.sso), None, None
         keys = self.use_keys.isChecked()
         profile = Profile(self.name.text().strip(), self.account.text().strip(), self.region.currentText().strip(),
                           None if keys else self.aws_profile.currentText().strip(), self.key_id.text().strip() if keys else None,
@@ -88,7 +107,9 @@ class ProfileDialog(QDialog):
         profile, secret, token = self.values()
         keeping = self.existing is not None and self.existing.keyed and secret is None and profile.access_key_id == self.existing.access_key_id
         try:
-            validate(profile, "x" * 40 if keeping else secret, token or ("kept" if keeping else None))
+            # Identity Center refresh material comes from the sign-in, never from this form.
+            validate(profile, MATERIAL_PLACEHOLDER if self.sso else "x" * 40 if keeping else secret,
+                     token or ("kept" if keeping else None))
         except InvalidInput as error:
             self.error.setText(str(error))
             return

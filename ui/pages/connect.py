@@ -81,6 +81,11 @@ class ConnectPage(QWizardPage):
         self.expected.setAccessibleName("Expected account ID")
         self.expected.setMaxLength(14)
         form.addRow("Expected account ID:", self.expected)
+        self.identity_center_button = button("Sign in with IAM &Identity Center…",
+                                             "Sign in with IAM Identity Center in Rootwarden", self.sign_in_identity_center)
+        form.addRow(self.identity_center_button)
+        self.identity_center_dialog = None  # open while signing in
+        self.signed_in_with: tuple | None = None  # (portal, token, account, role) of an Identity Center connection
         layout.addWidget(self.source_box)
         # A saved profile brings its own region and pinned account.
         self.use_saved.toggled.connect(lambda on: (self.region.setEnabled(not on), self.expected.setEnabled(not on)))
@@ -126,6 +131,7 @@ class ConnectPage(QWizardPage):
         self._check_keyring()
         practice = self.session.flow.practice
         self.source_box.setVisible(not practice)
+        self.identity_center_button.setVisible(not practice)
         self.saved_box.setVisible(not practice)
         self.help.setVisible(not practice)
         if practice:
@@ -191,6 +197,7 @@ class ConnectPage(QWizardPage):
 
     def connect_now(self) -> None:
         self.session.identity = None
+        self.signed_in_with = None
         self.completeChanged.emit()
         try:
             expected = connection.validate_account_id(self.expected.text())
@@ -230,6 +237,33 @@ class ConnectPage(QWizardPage):
         self.status.setStyleSheet("")
         self.status.setText("Connecting…")
         run_task(operation, self._connected, self._failed)
+
+    def sign_in_identity_center(self) -> None:
+        """Sign in to IAM Identity Center in a dialog, then connect with the chosen role."""
+        from ui.identity_center_dialog import IdentityCenterDialog
+
+        try:
+            expected = connection.validate_account_id(self.expected.text())
+        except InvalidInput as error:
+            self._failed(error)
+            return
+        dialog = self.identity_center_dialog = IdentityCenterDialog(_regions(), self._region_choice(), self)
+        accepted = dialog.exec()
+        self.identity_center_dialog = None
+        if not accepted or dialog.connection is None:
+            return
+        aws, where, token, account, role = dialog.connection
+        self.session.identity = None
+        self.connect_button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText("Connecting…")
+
+        def connected(result) -> None:
+            self.signed_in_with = (where, token, account, role)
+            self._connected(result)
+            self.status.setText(f"Connected through IAM Identity Center with the role {role}.")
+
+        run_task(lambda p, c: (None, aws, connection.identify(aws, expected)), connected, self._failed)
 
     def _ask_mfa_code(self, saved: str | None, aws_profile: str | None):
         """For a profile that assumes a role with MFA: the code, asked here in a dialog (never
@@ -279,5 +313,11 @@ class ConnectPage(QWizardPage):
 
     def save_connection(self) -> None:
         ident = self.session.identity
+        if self.signed_in_with is not None:  # an Identity Center sign-in: keep its refresh material
+            where, token, account, role = self.signed_in_with
+            sso = {"sso_start_url": where.start_url, "sso_region": where.region, "sso_session": where.session_name, "sso_role": role}
+            self.saved_box.edit(None, material=profiles.sso_material(token), account_id=ident.account_id,
+                                region=self.session.aws.region, sso=sso)
+            return
         aws_profile = self.profiles.currentData() if self.use_profile.isChecked() else (os.environ.get("AWS_PROFILE") or "default")
         self.saved_box.edit(None, account_id=ident.account_id, region=self.session.aws.region, aws_profile=aws_profile)

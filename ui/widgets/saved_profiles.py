@@ -93,7 +93,9 @@ class SavedProfilesBox(QGroupBox):
             button.setEnabled(enabled)
 
     # -- changes ------------------------------------------------------------------------------
-    def edit(self, existing: profiles.Profile | None, **prefill: object) -> None:
+    def edit(self, existing: profiles.Profile | None, material: str | None = None, **prefill: object) -> None:
+        """Add (``existing`` None) or edit a profile. ``material`` is the refresh material of a
+        new IAM Identity Center profile (it goes to the keyring only if the user saves)."""
         from ui.profile_dialog import ProfileDialog
 
         dialog = self.dialog = ProfileDialog(self, self.regions(), existing, **prefill)
@@ -104,6 +106,8 @@ class SavedProfilesBox(QGroupBox):
                 return
             profile, secret, token = dialog.result_value
             dialog.result_value = None  # the secret leaves the dialog here, for the keyring only
+            if profile.identity_center:
+                secret = material  # None when editing: the stored material is kept
             run_task(lambda p, c: self.store().update(old_name, profile, secret, token),
                      lambda _: self.load(), lambda e: errors.show_error(self, e))
 
