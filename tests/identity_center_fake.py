@@ -1,8 +1,10 @@
 """Test gap-filler: a local fake of the IAM Identity Center APIs moto lacks — SSO OIDC
 (RegisterClient, StartDeviceAuthorization, CreateToken with the device-code and refresh-token
-grants) and the access portal (ListAccounts, ListAccountRoles, GetRoleCredentials) — spoken
-over HTTP on 127.0.0.1 in botocore's rest-json wire format. Point boto3 at it with
-AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_SSO.
+grants) and the access portal (ListAccounts, ListAccountRoles, GetRoleCredentials) — plus AWS
+Sign-In's CreateOAuth2Token (how botocore renews an `aws login` session; here it always answers
+that the session has expired), spoken over HTTP on 127.0.0.1 in botocore's rest-json wire
+format. Point boto3 at it with AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO and
+AWS_ENDPOINT_URL_SIGNIN.
 
 The credentials it hands out are accepted by moto (moto takes any key), so a test can sign in
 here and then run the real checks against moto. Thread-safe; one instance per test.
@@ -87,6 +89,8 @@ class FakeIdentityCenter:
                              "interval": self.interval}
             if operation == "CreateToken":
                 return self._token(body)
+            if operation == "CreateOAuth2Token":  # an `aws login` session past its end
+                return 400, {"__type": "AccessDeniedException", "error": "TOKEN_EXPIRED", "message": "expired"}
             if token not in self.access_tokens:
                 return _error("UnauthorizedException", None, "Session token not found or invalid")
             return self._portal(operation, query)
@@ -151,7 +155,7 @@ class FakeIdentityCenter:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
         routes = {("POST", "/client/register"): "RegisterClient", ("POST", "/device_authorization"): "StartDeviceAuthorization",
-                  ("POST", "/token"): "CreateToken", ("GET", "/assignment/accounts"): "ListAccounts",
+                  ("POST", "/token"): "CreateToken", ("POST", "/v1/token"): "CreateOAuth2Token", ("GET", "/assignment/accounts"): "ListAccounts",
                   ("GET", "/assignment/roles"): "ListAccountRoles", ("GET", "/federation/credentials"): "GetRoleCredentials"}
 
         class Handler(BaseHTTPRequestHandler):

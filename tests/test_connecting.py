@@ -113,6 +113,16 @@ def test_aws_login_profile_works_from_a_fresh_install(endpoint, aws_home):
     assert SENTINEL not in result.stdout + result.stderr
 
 
+def test_an_expired_aws_login_session_names_the_command(endpoint, aws_home):
+    from tests.identity_center_fake import FakeIdentityCenter
+
+    _login_cache(aws_home, datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1))
+    with FakeIdentityCenter([]) as signin:  # AWS Sign-In answers the renewal: TOKEN_EXPIRED
+        result = verify(endpoint, {**aws_home, "AWS_ENDPOINT_URL_SIGNIN": signin.url}, "--aws-profile", "login")
+        assert signin.operations() == ["CreateOAuth2Token"]
+    assert_clean_failure(result, "`aws login` session of profile “login” has expired", "`aws login --profile login`")
+
+
 def test_aws_login_profile_without_a_cached_login_names_the_command(endpoint, aws_home):
     result = verify(endpoint, aws_home, "--aws-profile", "login")
     assert_clean_failure(result, "profile “login”", "`aws login --profile login`")
