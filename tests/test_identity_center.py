@@ -162,3 +162,20 @@ def test_an_identity_center_profile_needs_its_sign_in():
     with pytest.raises(InvalidInput):
         profiles.validate(profiles.Profile("p", "123456789012", "eu-west-1", aws_profile="x", sso_start_url=START_URL,
                                            sso_region="eu-west-1", sso_role="Admin"), "{}")
+
+
+@pytest.mark.parametrize("change", [{"verificationUriComplete": "javascript:alert(1)"}, {"verificationUri": "file:///etc/passwd"},
+                                    {"userCode": "<b>ABCD</b>"}, {"userCode": None}, {"deviceCode": ""}])
+def test_a_hostile_device_answer_is_refused_before_anything_is_shown_or_opened(change):
+    device = {"deviceCode": "d", "userCode": "ABCD-EFGH", "verificationUri": "https://device.sso.eu-west-1.amazonaws.com/",
+              "verificationUriComplete": "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH", "expiresIn": 600,
+              "interval": 5}
+    with pytest.raises(ConnectionProblem) as refused:
+        ic._device_code({**device, **change})
+    assert refused.value.code == "sso-malformed"
+
+
+def test_absurd_timings_are_bounded():
+    device = {"deviceCode": "d", "userCode": "ABCD-EFGH", "verificationUri": "https://device.sso.eu-west-1.amazonaws.com/"}
+    assert ic._device_code({**device, "interval": 10**9, "expiresIn": -5}).interval == 60
+    assert ic._device_code({**device, "interval": "soon"}).interval == 5

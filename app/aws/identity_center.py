@@ -32,6 +32,7 @@ from app.errors import ConnectionProblem, InvalidInput, RootwardenError
 CLIENT_NAME = "rootwarden"
 SCOPES = ["sso:account:access"]  # as `aws sso login` asks for an sso-session: it brings a refresh token
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+_USER_CODE = re.compile(r"^[A-Za-z0-9-]{4,32}$")
 SLOW_DOWN_STEP = 5  # seconds added to the interval on slow_down (RFC 8628 §3.5)
 # An https URL: host, optional port, and a path of URL characters only (no quotes, brackets or markup).
 _URL = re.compile(r"^https://[A-Za-z0-9.-]{1,253}(:\d{1,5})?(/[A-Za-z0-9._~!$&()*+,;=:@%/?#-]{0,400})?$")
@@ -144,10 +145,7 @@ class DeviceSignIn:
         self._registration = _call(self._client.register_client, clientName=CLIENT_NAME, clientType="public", scopes=SCOPES)
         self._device = _call(self._client.start_device_authorization, clientId=self._registration["clientId"],
                              clientSecret=self._registration["clientSecret"], startUrl=self.portal.start_url)
-        device = self._device
-        uri = str(device["verificationUri"])
-        return DeviceCode(str(device["userCode"]), uri, str(device.get("verificationUriComplete") or uri),
-                          time.monotonic() + int(device.get("expiresIn") or 600), max(1, int(device.get("interval") or 5)))
+        return _device_code(self._device)
 
     def wait(self, code: DeviceCode) -> Token:
         """Poll CreateToken until the user approves, denies, the code expires or ``cancel()``."""
@@ -167,7 +165,7 @@ class DeviceSignIn:
                     self._sleep(interval)
                     continue
                 if kind == "SlowDownException":
-                    interval += SLOW_DOWN_STEP
+                    interval = min(interval + SLOW_DOWN_STEP, 60)
                     self._sleep(interval)
                     continue
                 if kind == "ExpiredTokenException":
@@ -249,11 +247,16 @@ def write_cli_cache(where: Portal, token: Token) -> Path:
             entry["registrationExpiresAt"] = _utc(token.registration_expires_at)
         if token.refresh_token:
             entry["refreshToken"] = token.refresh_token
-    temporary = path.with_suffix(".rootwarden-tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(entry, handle)
-    os.replace(temporary, path)
+    import tempfile
+
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rootwarden-", suffix=".tmp")  # 0600, new file
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -299,6 +302,27 @@ def _problem(error: Exception) -> RootwardenError:
     return connection_problem(error) or ConnectionProblem(
         f"IAM Identity Center could not be reached ({type(error).__name__}). Check the start URL's region and your network.",
         "sso-failed")
+
+
+def _device_code(device: dict[str, Any]) -> DeviceCode:
+    """What StartDeviceAuthorization answered, checked before the user is shown or sent anywhere:
+    https pages only (the browser opens it), a short plain code, sane timings."""
+    uri, complete, code = device.get("verificationUri"), device.get("verificationUriComplete") or device.get("verificationUri"), device.get("userCode")
+    if not (isinstance(uri, str) and _URL.match(uri) and isinstance(complete, str) and _URL.match(complete)
+            and isinstance(code, str) and _USER_CODE.match(code) and device.get("deviceCode")):
+        raise ConnectionProblem("IAM Identity Center answered the sign-in request with something that is not a sign-in page "
+                                "and code. Try again; if it persists, check endpoint overrides and proxies.", "sso-malformed")
+    expires = _bounded(device.get("expiresIn"), 600, 1, 3600)
+    interval = _bounded(device.get("interval"), 5, 1, 60)
+    return DeviceCode(code, uri, complete, time.monotonic() + expires, interval)
+
+
+def _bounded(value: Any, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(high, max(low, number))
 
 
 def _expired() -> ConnectionProblem:
