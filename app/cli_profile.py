@@ -55,6 +55,9 @@ def profile_command(args: argparse.Namespace) -> int:
         print(for_terminal(f"Name:        {p.name}\nAccount ID:  {p.account_id}\nRegion:      {p.region}\nCredentials: {p.source}", keep_newlines=True))
         if p.keyed:
             print("Secret:      stored in the OS keyring (never shown)")
+        if p.identity_center:
+            print("Sign-in:     refresh token stored in the OS keyring (never shown); renewed without a browser until "
+                  "Identity Center's session ends, then sign in again from the wizard")
         if p.notes:
             print(f"Notes:       {for_terminal(p.notes)}")
         return 0
