@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--mfa-code", metavar="CODE",
                         help="the 6-digit code for a profile that assumes a role with MFA (mfa_serial); without it "
                              "you are asked on a terminal, and without a terminal the command stops saying so")
-    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    verify.add_argument("--format", choices=("text", "json", "ocsf", "junit"), default="text",
+                        help="output format: text, json (rootwarden/verify-v1), ocsf (OCSF Compliance Findings, for Security "
+                             "Hub/Security Lake and SIEMs) or junit (JUnit XML, for CI dashboards); default: text")
     verify.add_argument("--recent-use-days", type=int, default=30, metavar="N",
                         help="root use within N days fails root.recent-use (default: 30)")
     verify.add_argument("--sign", action="store_true", help="save a signed completion record (key in the OS keyring)")

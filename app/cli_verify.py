@@ -100,7 +100,15 @@ def verify(args: argparse.Namespace) -> int:
                                    finished_at=context["finished_at"], findings=[f.as_dict() for f in findings], audit_log=[],
                                    skipped=[], previous_record=previous, practice=bool(args.demo))
         saved = sign_and_save(predicate, signing, also_to=Path(args.out) if args.out else None)
-    if args.format == "json":
+    if args.format == "ocsf":
+        from app.export.ocsf import events
+
+        print(json.dumps(events(context, findings), indent=2, default=str))
+    elif args.format == "junit":
+        from app.export.junit import document as junit_xml
+
+        sys.stdout.write(junit_xml(context, findings))
+    elif args.format == "json":
         document = as_json(context, findings)
         document["drift"] = [vars(d) for d in drift]
         if saved:
@@ -116,6 +124,8 @@ def verify(args: argparse.Namespace) -> int:
                 print(f"  {change.describe()}")
         if saved:
             print(f"Signed record saved: {saved.path}" + (f" and {args.out}" if args.out else "") + f" (id {saved.record_id[:16]}…)")
+    if args.format in ("ocsf", "junit") and saved:  # stdout is the document; the record's place goes to stderr
+        print(f"Signed record saved: {saved.path} (id {saved.record_id[:16]}…)", file=sys.stderr)
     return exit_code(findings)
 
 
