@@ -83,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     remove = actions.add_parser("remove", help="delete a profile and its secret from the keyring")
     remove.add_argument("name")
 
+    schedule = commands.add_parser("schedule", help="re-verify a saved profile on a schedule (systemd, launchd, Task Scheduler)")
+    schedule_actions = schedule.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)
+    schedule_add = schedule_actions.add_parser("add", help="re-verify a saved profile every N days; notify on change")
+    schedule_add.add_argument("--profile", required=True, metavar="NAME", help="a saved profile that can run unattended")
+    schedule_add.add_argument("--every", required=True, metavar="Nd", help="how often, in days: 30d")
+    schedule_add.add_argument("--sign", action="store_true", help="save a signed record on every run")
+    schedule_actions.add_parser("list", help="list schedules and the last outcome of each")
+    schedule_remove = schedule_actions.add_parser("remove", help="remove a schedule and its timer")
+    schedule_remove.add_argument("name")
+    schedule_run = schedule_actions.add_parser("run", help="what the timer runs: verify if due, log, notify on change")
+    schedule_run.add_argument("name")
+    schedule_run.add_argument("--now", action="store_true", help="run even if the last run is recent")
+
     policy = commands.add_parser("policy", help="print the least-privilege IAM policy Rootwarden needs")
     policy.add_argument("--fixes", action="store_true", help="include the actions the wizard's fixes need")
     return parser
@@ -107,6 +120,10 @@ def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] |
             from app.cli_profile import profile_command
 
             return profile_command(args)
+        if args.command == "schedule":
+            from app.cli_schedule import schedule_command
+
+            return finish_without_waiting(schedule_command(args))
         if args.command == "policy":
             from app.policy import policy_document
 

@@ -5,6 +5,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -48,10 +49,22 @@ def mfa_source(code: str | None) -> Callable[[str], str] | None:
     return None
 
 
-def verify(args: argparse.Namespace) -> int:
+@dataclass
+class VerifyRun:
+    """One verify run's results, before anything is printed."""
+
+    context: dict[str, Any]
+    findings: list[Finding]
+    drift: list
+    note: str | None
+    saved: Any  # the signed record saved, or None
+
+
+def run(args: argparse.Namespace) -> VerifyRun:
+    """Connect, run every check, compare with the latest record, sign when asked. Prints nothing."""
     from app.aws.snapshot import AccountSnapshot
     from app.checks import REGISTRY, Settings
-    from app.runner import exit_code, run_checks, utc_now
+    from app.runner import run_checks, utc_now
 
     if args.recent_use_days < 1:
         raise InvalidInput("--recent-use-days", "must be at least 1")
@@ -100,6 +113,14 @@ def verify(args: argparse.Namespace) -> int:
                                    finished_at=context["finished_at"], findings=[f.as_dict() for f in findings], audit_log=[],
                                    skipped=[], previous_record=previous, practice=bool(args.demo))
         saved = sign_and_save(predicate, signing, also_to=Path(args.out) if args.out else None)
+    return VerifyRun(context, findings, drift, note, saved)
+
+
+def verify(args: argparse.Namespace) -> int:
+    from app.runner import exit_code
+
+    result = run(args)
+    context, findings, drift, note, saved = result.context, result.findings, result.drift, result.note, result.saved
     if args.format == "ocsf":
         from app.export.ocsf import events
 
