@@ -36,23 +36,13 @@ def schedule_command(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from app.profiles import ProfileStore
-    from app.schedule import install, store
-    from app.schedule.unattended import refusal
+    from app.schedule import store
+    from app.schedule.manage import add
 
     every = store.parse_every(args.every)  # before the keyring is opened
-    profile = ProfileStore().get(args.profile)
-    why = refusal(profile)
-    if why:
-        raise InvalidInput("--profile", f"the profile {args.profile} cannot run unattended: {why}")
-    if args.sign:
-        from app.record.signing_key import SigningKey
-
-        SigningKey().private_key()  # a keyring that cannot sign stops here
-    schedules = store.load()
-    schedule = store.Schedule(profile.name, profile.name, every, bool(args.sign))
-    schedules[schedule.name] = schedule
-    store.save(schedules)
-    print(f"Scheduled: re-verify {profile.name} (account {profile.account_id}) every {every} days"
-          f"{', saving a signed record each time' if args.sign else ''}. {install.install(schedule)}")
+    try:
+        _, message = add(args.profile, every, bool(args.sign))
+    except InvalidInput as error:
+        raise InvalidInput("--profile" if error.field == "Profile" else error.field, str(error).split(": ", 1)[1]) from None
+    print(f"Scheduled. {message}")
     return 0

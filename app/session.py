@@ -37,6 +37,7 @@ class WizardSession:
     saved_predicate: dict[str, Any] | None = None  # what Review saved, to sign again from Done
     first_seen: dict[str, str] = field(default_factory=dict)  # check ID → its first status this session
     keyring_backend: Any = None  # None: the OS keyring; tests pass their own
+    saved_profile: str | None = None  # the saved profile this session connected with, if any
 
     @property
     def settings(self) -> Settings:

@@ -288,6 +288,7 @@ class ConnectPage(QWizardPage):
     def _connected(self, result) -> None:
         practice, aws, identity = result
         self.session.practice, self.session.aws, self.session.identity = practice, aws, identity
+        self.session.saved_profile = self.saved_box.selected_name() if self.use_saved.isChecked() else None
         self.connect_button.setEnabled(True)
         self.status.setText("Connected.")
         f = self.fields

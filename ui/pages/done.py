@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
+from ui.widgets.schedule_box import ScheduleBox
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
 
 from app.checklist_text import tally
@@ -65,6 +66,8 @@ class DonePage(QWizardPage):
         self.deferred = QLabel()
         self.deferred.setWordWrap(True)
         layout.addWidget(self.deferred)
+        self.schedule_box = ScheduleBox(session)
+        layout.addWidget(self.schedule_box)
         advice = QLabel(ADVICE)
         advice.setWordWrap(True)
         layout.addWidget(advice)
@@ -76,6 +79,7 @@ class DonePage(QWizardPage):
         self.summary.setText(f"<b>{tally(s.findings_in_order())}</b><br>Changes made: {len(s.audit.entries())}. "
                              f"Steps skipped: {len(s.skipped)}.")
         self._show_record()
+        self.schedule_box.refresh()
         if s.deferred:
             self._run_deferred()
 

@@ -6,6 +6,8 @@ import sys
 from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWizardPage
 
+from ui.plain import make_plain
+
 from app.flow import Mode
 from app.session import WizardSession
 
@@ -36,6 +38,13 @@ class WelcomePage(QWizardPage):
         self.reverify.clicked.connect(lambda: self._choose(Mode.REVERIFY))
         self.practice.clicked.connect(self._open_practice)
         self.practice.setVisible(not practice)
+        self.schedules = make_plain(QLabel())
+        self.schedules.setWordWrap(True)
+        self.schedules.setAccessibleName("Scheduled re-verification")
+        layout.addWidget(self.schedules)
+        if not practice:
+            self.schedules.setText(schedule_summary())
+        self.schedules.setVisible(bool(self.schedules.text()))
         layout.addStretch(1)
         note = QLabel("Rootwarden changes nothing without showing you exactly what it will do first.")
         note.setStyleSheet("color: gray")
@@ -53,3 +62,24 @@ class WelcomePage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.session.flow.mode is not None
+
+
+def schedule_summary() -> str:
+    """One line per scheduled re-verification with its last outcome (small files; UI thread)."""
+    from app.schedule import store
+
+    try:
+        schedules = store.load()
+    except (store.ScheduleProblem, OSError) as problem:
+        return f"Scheduled re-verification: {problem}"
+    lines = []
+    for schedule in schedules.values():
+        last = store.last_outcome(schedule.name)
+        if last is None:
+            lines.append(f"• {schedule.name}, every {schedule.every_days} days: not run yet")
+            continue
+        verdict = {0: "all clear", 1: "something failed", 2: "some checks could not be judged", 3: "could not run"}.get(
+            last.get("exit_code"), "unknown result")
+        lines.append(f"• {schedule.name}, every {schedule.every_days} days: last run {last.get('time')}: {verdict} "
+                     f"({last.get('summary')})")
+    return ("Scheduled re-verification:\n" + "\n".join(lines)) if lines else ""
