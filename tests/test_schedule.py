@@ -186,3 +186,18 @@ def test_a_run_is_due_after_its_interval_with_slack():
     assert not due(SCHEDULE, {"time": (NOW - timedelta(days=29)).isoformat()}, NOW)
     assert due(SCHEDULE, {"time": (NOW - timedelta(days=29, hours=23)).isoformat()}, NOW)
     assert due(SCHEDULE, {"time": "garbage"}, NOW)
+
+
+@pytest.mark.server
+def test_a_signed_schedule_saves_a_record_that_verifies(endpoint, keyring_env):  # noqa: F811
+    env = {**keyring_env, "ROOTWARDEN_NO_SYSTEMCTL": "1"}
+    key_id, secret = admin_keys(endpoint)
+    run_cli(endpoint, None, "add", "prod", "--account-id", ACCOUNT_ID, "--access-key-id", key_id, command="profile",
+            stdin=secret + "\n", extra_env=env)
+    assert run_cli(endpoint, None, "add", "--profile", "prod", "--every", "7d", "--sign", command="schedule", extra_env=env).returncode == 0
+    ran = run_cli(endpoint, None, "run", "prod", command="schedule", extra_env=env)
+    assert ran.returncode == 1, ran.stderr
+    entry = json.loads((Path(env["XDG_DATA_HOME"]) / "rootwarden" / "schedule-log.jsonl").read_text().splitlines()[-1])
+    assert entry["record"] and Path(entry["record"]).exists()
+    checked = run_cli(endpoint, None, "verify", entry["record"], command="record", extra_env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
