@@ -10,15 +10,23 @@ import argparse
 import json
 import os
 import sys
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 EXIT_CONNECT = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on exit code 3 (SPEC §8): 2 always means "some check unknown"."""
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_CONNECT, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from app import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rootwarden",
         description="Harden and re-verify an AWS account's root user. Without a command, opens the wizard.",
     )
@@ -77,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     creds.add_argument("--access-key-id", metavar="KEY", help="use this access key (its secret goes to the keyring)")
     add.add_argument("--region", default="us-east-1", metavar="R", help="default region (default: us-east-1)")
     add.add_argument("--notes", default="", help="free text, at most 500 characters")
+    add.add_argument("--replace", action="store_true", help="replace a saved profile of the same name")
     actions.add_parser("list", help="list saved profiles")
     show = actions.add_parser("show", help="show a profile (never its secret)")
     show.add_argument("name")

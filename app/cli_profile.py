@@ -32,6 +32,8 @@ def profile_command(args: argparse.Namespace) -> int:
     store = ProfileStore()
     action = args.profile_command
     if action == "add":
+        if not args.replace and args.name in store.names():
+            raise InvalidInput("Name", f"a profile named {args.name} exists; pass --replace to replace it")
         secret = token = None
         if args.access_key_id:
             secret, token = _read_secrets(args.access_key_id.startswith("ASIA"))

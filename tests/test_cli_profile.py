@@ -76,3 +76,23 @@ def test_no_keyring_is_explained_and_nothing_written(endpoint, tmp_path):
     assert result.returncode == 3 and "No usable OS keyring" in result.stderr
     assert "SENTINEL" not in result.stdout + result.stderr
     assert [p for p in home.rglob("*") if p.is_file()] == []
+
+
+def test_add_refuses_an_existing_name_unless_replace(endpoint, keyring_env):
+    key_id, secret = admin_keys(endpoint)
+    first = run_cli(endpoint, None, "add", "prod", "--account-id", "123456789012", "--access-key-id", key_id,
+                    command="profile", stdin=secret, extra_env=keyring_env)
+    assert first.returncode == 0, first.stderr
+    again = run_cli(endpoint, None, "add", "prod", "--account-id", "111122223333", "--aws-profile", "other",
+                    command="profile", extra_env=keyring_env)
+    assert again.returncode == 3 and "--replace" in again.stderr
+    assert "123456789012" in run_cli(endpoint, None, "show", "prod", command="profile", extra_env=keyring_env).stdout
+    replaced = run_cli(endpoint, None, "add", "prod", "--account-id", "111122223333", "--aws-profile", "other", "--replace",
+                       command="profile", extra_env=keyring_env)
+    assert replaced.returncode == 0 and "111122223333" in replaced.stdout
+
+
+@pytest.mark.parametrize("argv", [("verify", "--bogus"), ("profile", "bogus"), ("schedule", "add", "--every", "30d")])
+def test_usage_errors_exit_3_never_2(endpoint, argv):
+    result = run_cli(endpoint, None, *argv[1:], command=argv[0])
+    assert result.returncode == 3 and "usage:" in result.stderr
