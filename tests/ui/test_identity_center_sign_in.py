@@ -121,6 +121,9 @@ def test_cancel_while_waiting_stops_polling_and_connects_nothing(qtbot, connect_
     done = in_dialog(qtbot, page, cancel)
     page.identity_center_button.click()
     assert done == [True] and not page.isComplete()
+    from ui.tasks import wait_for_all
+
+    assert wait_for_all(5000)  # the polling task ends (a request already on the wire may still land)
     polls = len(fake.poll_times())
     qtbot.wait(2500)  # longer than the fake's 1-second interval: a live poller would have asked again
     assert len(fake.poll_times()) == polls
