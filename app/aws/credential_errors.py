@@ -15,14 +15,16 @@ _SSO_TOKEN_ERRORS = {"TokenRetrievalError", "UnauthorizedSSOTokenError", "SSOTok
 
 
 def explain(error: Exception, facts: ProfileFacts | None, service: str = "sts",
-            operation: str = "GetCallerIdentity") -> RootwardenError:
+            operation: str = "GetCallerIdentity", resolving: bool = False) -> RootwardenError:
     """The typed error for ``error``, raised while getting credentials for the profile ``facts``
-    describes or while calling ``operation`` with them."""
-    return credential_problem(error, facts) or translate(error, service, operation)
+    describes (``resolving``) or while calling ``operation`` with them."""
+    return credential_problem(error, facts, resolving) or translate(error, service, operation)
 
 
-def credential_problem(error: Exception, facts: ProfileFacts | None) -> RootwardenError | None:
-    """A credential source's own failure, in words naming the profile; None if ``error`` is not one."""
+def credential_problem(error: Exception, facts: ProfileFacts | None, resolving: bool = False) -> RootwardenError | None:
+    """A credential source's own failure, in words naming the profile; None if ``error`` is not one.
+    A denied call means "the role could not be assumed" only while ``resolving`` credentials:
+    afterwards it is the call's own denial."""
     from botocore import exceptions as bx
 
     if isinstance(error, RootwardenError):
@@ -64,7 +66,7 @@ def credential_problem(error: Exception, facts: ProfileFacts | None) -> Rootward
                 "command yourself to see its error, fix it, then connect again.", "credential-process")
         return ConnectionProblem(f"Could not get credentials for {who} ({provider or 'its credential source'} failed). "
                                  "Check the profile's settings, then connect again.", "credential-source")
-    if isinstance(error, bx.ClientError) and facts and facts.kind in (Kind.ROLE, Kind.MFA_ROLE) and \
+    if resolving and isinstance(error, bx.ClientError) and facts and facts.kind in (Kind.ROLE, Kind.MFA_ROLE) and \
             error_code(error) in {"AccessDenied", "AccessDeniedException"}:
         mfa = (" Check the MFA code: each code works once, so wait for the next one." if facts.kind is Kind.MFA_ROLE else "")
         return ConnectionProblem(

@@ -35,11 +35,11 @@ def validate_mfa_code(text: str) -> str:
 
 def check_region(region: str | None) -> None:
     """Refuse a region no partition has (a typo), before any call, naming the closest ones."""
-    from app.aws.partition import for_region, known_partitions
+    from app.aws.partition import every_region, for_region
 
     if region is None or for_region(region) is not None:
         return
-    every = sorted({r for p in known_partitions() for r in p.regions()})
+    every = sorted(every_region())
     close = difflib.get_close_matches(region, every, n=2, cutoff=0.6)
     hint = f" Did you mean {' or '.join(close)}?" if close else " Regions look like us-east-1 or eu-west-2."
     raise ConnectionProblem(f"“{region[:40]}” is not an AWS region.{hint}", "region-unknown")
@@ -97,7 +97,7 @@ def open_profile(profile: str | None, region: str | None, mfa_code: MfaCode | No
             raise NoCredentialsError()
         credentials.get_frozen_credentials()  # SSO, assume-role, `aws login` and processes run now
     except Exception as error:
-        raise explain(error, facts) from None
+        raise explain(error, facts, resolving=True) from None
     return session, facts
 
 
