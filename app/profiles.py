@@ -76,10 +76,9 @@ class Listed:
 
 
 def known_regions() -> set[str]:
-    import botocore.session
+    from app.aws.partition import every_region
 
-    session = botocore.session.get_session()
-    return {r for partition in session.get_available_partitions() for r in session.get_available_regions("ec2", partition)}
+    return every_region()
 
 
 def validate(profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:

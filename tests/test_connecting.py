@@ -303,3 +303,43 @@ def test_the_wizard_wording_has_no_command_line_flags():
     for error in (NoCredentialsError(), NoRegionError()):
         problem = connection_problem(error)
         assert "--" in str(problem) and "--" not in problem.ui_text
+
+
+def test_a_denied_check_call_through_a_role_profile_is_denied_not_a_failed_assume_role(aws_home, monkeypatch):
+    """Attacker review #1: only the AssumeRole call itself may read as "could not assume the role"."""
+    from botocore.stub import Stubber
+
+    from app.aws.context import AwsContext
+    from app.aws.shared_config import facts
+    from app.errors import AccessDenied
+
+    for name, value in aws_home.items():
+        monkeypatch.setenv(name, value)
+    aws = AwsContext.from_keys("AKIAEXAMPLEBASE00001", "s" * 40, region="us-east-1")
+    aws.facts = facts("mfa")  # a session that came from an MFA role profile
+    stub = Stubber(aws.client("iam"))
+    stub.add_client_error("get_account_summary", "AccessDenied", http_status_code=403)
+    stub.activate()
+    with pytest.raises(AccessDenied) as denied:
+        aws.call("iam", "GetAccountSummary")
+    assert denied.value.action == "iam:GetAccountSummary"
+
+
+def test_a_missing_aws_profile_in_the_environment_does_not_break_an_explicit_profile(endpoint, aws_home):
+    """Attacker review #2: AWS_PROFILE naming no profile must not stop --aws-profile base."""
+    result = verify(endpoint, {**aws_home, "AWS_PROFILE": "nosuch"}, "--aws-profile", "base", "--region", "us-east-1")
+    assert result.returncode in (1, 2), result.stderr
+
+
+def test_keys_and_identity_center_clients_survive_a_missing_aws_profile(aws_home, monkeypatch):
+    from app.aws import identity_center as ic
+    from app.aws.context import AwsContext
+    from app.profiles import known_regions
+
+    for name, value in {**aws_home, "AWS_PROFILE": "nosuch"}.items():
+        monkeypatch.setenv(name, value)
+    assert "eu-west-1" in known_regions()
+    aws = AwsContext.from_keys("AKIAEXAMPLEBASE00001", "s" * 40, region="eu-west-1")
+    assert aws.client("sts").meta.region_name == "eu-west-1"
+    assert ic.portal("https://d-1.awsapps.com/start", "eu-west-1").region == "eu-west-1"
+    assert ic._unsigned_client("sso", "eu-west-1").meta.region_name == "eu-west-1"

@@ -76,12 +76,8 @@ class AwsContext:
                   region: str | None = None, **kw: Any) -> "AwsContext":
         import boto3
 
-        session = boto3.Session(
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            aws_session_token=session_token,
-            region_name=region,
-        )
+        session = boto3.Session(aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
+                                aws_session_token=session_token, region_name=region, botocore_session=settings_session())
         return cls(session, region, **kw)
 
     def add_hook(self, event: str, handler: Any) -> None:
@@ -139,6 +135,21 @@ class AwsContext:
         return ConnectionProblem(
             f"The region {region} is not enabled for this account (the credentials work in {home}). Enable it in the "
             "console (account menu → Account → AWS Regions) or choose another region.", "region-disabled")
+
+
+def settings_session() -> Any:
+    """A botocore session for settings only (credentials come from elsewhere): the profile
+    AWS_PROFILE names, or, when that profile does not exist, the default one — a stale
+    AWS_PROFILE must not stop keys or Identity Center sign-ins that do not use it."""
+    import botocore.session
+    from botocore.exceptions import ProfileNotFound
+
+    core = botocore.session.Session()
+    try:
+        core.get_scoped_config()
+    except ProfileNotFound:  # read no profile variable at all: the default profile, if any
+        core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    return core
 
 
 def _scoped_config(session: Any) -> dict[str, Any]:

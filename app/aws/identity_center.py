@@ -268,10 +268,10 @@ def _unsigned_client(service: str, region: str) -> Any:
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    from app.aws.context import client_config
+    from app.aws.context import client_config, settings_session
 
-    return boto3.session.Session().client(service, region_name=region,
-                                          config=client_config().merge(Config(signature_version=UNSIGNED)))
+    return boto3.session.Session(botocore_session=settings_session()).client(
+        service, region_name=region, config=client_config().merge(Config(signature_version=UNSIGNED)))
 
 
 def _call(method: Callable[..., dict[str, Any]], **params: Any) -> dict[str, Any]:

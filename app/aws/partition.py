@@ -84,6 +84,11 @@ def is_root_arn(arn: str, account_id: str) -> bool:
         return False
 
 
+def every_region() -> set[str]:
+    """Every region of every partition botocore knows (its endpoint data, no session)."""
+    return {region for name in _partition_names() for region in _regions(name)}
+
+
 def for_region(region: str) -> Partition | None:
     """The partition a region belongs to, or None when botocore does not know the region."""
     for name in _partition_names():
@@ -92,20 +97,26 @@ def for_region(region: str) -> Partition | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _endpoints():
+    """botocore's endpoint data, read directly: a botocore session would read AWS_PROFILE and
+    fail when it names a profile that does not exist, which must not stop anything here."""
+    from botocore.loaders import create_loader
+    from botocore.regions import EndpointResolver
+
+    return EndpointResolver(create_loader().load_data("endpoints"))
+
+
 @functools.lru_cache(maxsize=None)
 def _partition_names() -> tuple[str, ...]:
-    import botocore.session
-
-    return tuple(botocore.session.get_session().get_available_partitions())
+    return tuple(_endpoints().get_available_partitions())
 
 
 @functools.lru_cache(maxsize=None)
 def _regions(name: str) -> list[str]:
-    import botocore.session
-
-    session = botocore.session.get_session()
+    resolver = _endpoints()
     # STS exists in every region of every partition (regional endpoints), so its list is the
     # partition's region list; EC2 as a second opinion for regions STS data might not name.
-    regions = set(session.get_available_regions("sts", partition_name=name))
-    regions |= set(session.get_available_regions("ec2", partition_name=name))
+    regions = set(resolver.get_available_endpoints("sts", partition_name=name))
+    regions |= set(resolver.get_available_endpoints("ec2", partition_name=name))
     return sorted(regions)
