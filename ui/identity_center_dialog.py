@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 
 from app.aws import identity_center as ic
 from app.errors import InvalidInput
+from app.text_safety import for_terminal
 from ui.errors import message_for
 from ui.plain import make_plain
 from ui.tasks import run_task
@@ -208,7 +209,9 @@ class IdentityCenterDialog(QDialog):
         self.stack.setCurrentIndex(2)
         self.accounts.clear()
         for choice in choices:
-            item = QListWidgetItem(f"{choice.name or '(no name)'} — {choice.account_id}" + (f" ({choice.email})" if choice.email else ""))
+            # Names come from the portal: control characters are shown escaped, so no entry can look like two.
+            item = QListWidgetItem(for_terminal(f"{choice.name or '(no name)'} — {choice.account_id}"
+                                                + (f" ({choice.email})" if choice.email else "")))
             item.setData(Qt.ItemDataRole.UserRole, choice.account_id)
             self.accounts.addItem(item)
         note = f" The AWS CLI is signed in too ({self.cli_cache})." if self.cli_cache else ""
@@ -229,7 +232,10 @@ class IdentityCenterDialog(QDialog):
         if current is None or current.data(Qt.ItemDataRole.UserRole) != account:
             return  # the user moved on to another account meanwhile
         self.roles.clear()
-        self.roles.addItems(names)
+        for name in names:
+            item = QListWidgetItem(for_terminal(name))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.roles.addItem(item)
         if names:
             self.roles.setCurrentRow(0)
 
@@ -238,7 +244,8 @@ class IdentityCenterDialog(QDialog):
         if account is None or role is None:
             self._say("Choose an account and a role.", error=True)
             return
-        account_id, role_name, where, token = account.data(Qt.ItemDataRole.UserRole), role.text(), self.portal, self.token
+        account_id, role_name = account.data(Qt.ItemDataRole.UserRole), role.data(Qt.ItemDataRole.UserRole)
+        where, token = self.portal, self.token
         region = self.connect_region
         self.use_button.setEnabled(False)
         self._say("Getting the role's credentials…")

@@ -178,3 +178,28 @@ def test_saving_the_sign_in_as_a_profile_keeps_only_refresh_material_and_reconne
     qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
     assert page.fields["Account ID"].text() == "123456789012"
     assert fake.operations().count("StartDeviceAuthorization") == before  # renewed with the refresh token, no browser
+
+
+def test_a_hostile_role_name_is_shown_as_text(qtbot, connect_page):
+    page, fake, session = connect_page
+    hostile = '<h1 style="color:red">Owned</h1>'
+    fake.accounts[0]["roles"] = [hostile]
+    fake.accounts[1]["accountName"] = "sandbox\nproduction — 999999999999 (root@corp.example)"  # prod, second in the list by name
+
+    def walk(dialog):
+        dialog.start_button.click()
+        qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 1, timeout=TIMEOUT)
+        fake.approve()
+        qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2 and dialog.accounts.count() == 2, timeout=TIMEOUT)
+        prod = next(i for i in range(2) if dialog.accounts.item(i).text().startswith("prod —"))
+        dialog.accounts.setCurrentRow(prod)
+        qtbot.waitUntil(lambda: dialog.roles.count() == 1 and dialog.roles.item(0).text() == hostile, timeout=TIMEOUT)
+        assert all("\n" not in dialog.accounts.item(i).text() for i in range(dialog.accounts.count()))
+        dialog.use_role()
+
+    done = in_dialog(qtbot, page, walk)
+    page.identity_center_button.click()
+    assert done == [True], done
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert "&lt;h1" in page.status.text() and "<h1" not in page.status.text()
+    assert session.saved_profile is None

@@ -247,6 +247,8 @@ class ConnectPage(QWizardPage):
         except InvalidInput as error:
             self._failed(error)
             return
+        if self.use_saved.isChecked():  # this sign-in is not the saved profile: its pin and region do not apply
+            self.chain.setChecked(True)
         dialog = self.identity_center_dialog = IdentityCenterDialog(_regions(), self._region_choice(), self)
         accepted = dialog.exec()
         self.identity_center_dialog = None
@@ -261,7 +263,7 @@ class ConnectPage(QWizardPage):
         def connected(result) -> None:
             self.signed_in_with = (where, token, account, role)
             self._connected(result)
-            self.status.setText(f"Connected through IAM Identity Center with the role {role}.")
+            self.status.setText(f"Connected through IAM Identity Center with the role {escape(role)}.")
 
         run_task(lambda p, c: (None, aws, connection.identify(aws, expected)), connected, self._failed)
 
@@ -288,7 +290,8 @@ class ConnectPage(QWizardPage):
     def _connected(self, result) -> None:
         practice, aws, identity = result
         self.session.practice, self.session.aws, self.session.identity = practice, aws, identity
-        self.session.saved_profile = self.saved_box.selected_name() if self.use_saved.isChecked() else None
+        saved = self.use_saved.isChecked() and self.signed_in_with is None
+        self.session.saved_profile = self.saved_box.selected_name() if saved else None
         self.connect_button.setEnabled(True)
         self.status.setText("Connected.")
         f = self.fields
