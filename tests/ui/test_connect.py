@@ -300,3 +300,24 @@ def test_connect_page_errors_use_the_wizards_words(qtbot, tmp_path, monkeypatch,
     page.connect_button.click()
     qtbot.waitUntil(lambda: "No AWS credentials" in page.status.text(), timeout=TIMEOUT)
     assert "--" not in page.status.text() and "Identity Center" in page.status.text()
+
+
+def test_a_saved_identity_center_profile_never_asks_for_the_default_profiles_mfa_code(qtbot, tmp_path, monkeypatch, data_home):
+    """Attacker review #13: the default profile assumes a role with MFA; connecting with a saved
+    Identity Center profile must not open an MFA dialog for that unrelated device."""
+    from app.profiles import Profile, ProfileStore
+
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch,
+                                       "[default]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = base\n"
+                                       "mfa_serial = arn:aws:iam::123456789012:mfa/default-device\n[profile base]\n")
+    material = '{"refresh_token": "r", "client_id": "c", "client_secret": "s", "registration_expires_at": "2099-01-01T00:00:00Z"}'
+    ProfileStore(session.keyring_backend).add(Profile("corp-sso", "123456789012", "eu-west-1", sso_start_url="https://d-1234567890.awsapps.com/start",
+                                                      sso_region="eu-west-1", sso_role="Admin"), material)
+    page.saved_box.load()
+    qtbot.waitUntil(lambda: page.saved_box.list.count() == 1, timeout=TIMEOUT)
+    page.saved_box.list.setCurrentRow(0)
+    page.use_saved.setChecked(True)
+    opened = _in_mfa_dialog(qtbot, page, lambda dialog: dialog.reject())
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=TIMEOUT)
+    assert not opened and "cancelled" not in page.status.text()

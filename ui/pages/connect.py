@@ -272,7 +272,7 @@ class ConnectPage(QWizardPage):
         on a terminal); False if the user cancels; None when no code is needed."""
         if saved:
             pinned = self.saved_box.selected_profile()
-            if pinned is None or pinned.keyed:
+            if pinned is None or pinned.aws_profile is None:  # keys or Identity Center: no shared-config role
                 return None
             aws_profile = pinned.aws_profile
         facts = shared_config.facts(aws_profile)
