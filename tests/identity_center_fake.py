@@ -31,6 +31,7 @@ class FakeIdentityCenter:
         self.slow_down_next = False
         self.approve_after_polls: int | None = None  # approve automatically after this many pending polls
         self.denied = False
+        self.overrides: dict[str, dict[str, Any]] = {}  # operation → fields that replace the answer's (hostile answers)
         self.clients: dict[str, dict[str, Any]] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self.access_tokens: set[str] = set()
@@ -75,7 +76,8 @@ class FakeIdentityCenter:
                           "scopes": body.get("scopes") or []}
                 self.clients[client["clientId"]] = client
                 return 200, {"clientId": client["clientId"], "clientSecret": client["clientSecret"],
-                             "clientIdIssuedAt": int(time.time()), "clientSecretExpiresAt": int(time.time()) + 90 * 86400}
+                             "clientIdIssuedAt": int(time.time()), "clientSecretExpiresAt": int(time.time()) + 90 * 86400,
+                             **self.overrides.get(operation, {})}
             if operation == "StartDeviceAuthorization":
                 if body.get("clientId") not in self.clients:
                     return _error("InvalidClientException", "invalid_client")
@@ -122,7 +124,7 @@ class FakeIdentityCenter:
     def _issue(self, client: dict[str, Any]) -> dict[str, Any]:
         access = "access-" + secrets.token_hex(12)
         self.access_tokens.add(access)
-        answer = {"accessToken": access, "tokenType": "Bearer", "expiresIn": 3600}
+        answer = {"accessToken": access, "tokenType": "Bearer", "expiresIn": 3600, **self.overrides.get("CreateToken", {})}
         if "sso:account:access" in client["scopes"]:
             refresh = SECRET_MARK + "-refresh-" + secrets.token_hex(8)
             self.refresh_tokens[refresh] = client["clientId"]

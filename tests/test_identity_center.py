@@ -179,3 +179,17 @@ def test_absurd_timings_are_bounded():
     device = {"deviceCode": "d", "userCode": "ABCD-EFGH", "verificationUri": "https://device.sso.eu-west-1.amazonaws.com/"}
     assert ic._device_code({**device, "interval": 10**9, "expiresIn": -5}).interval == 60
     assert ic._device_code({**device, "interval": "soon"}).interval == 5
+
+
+@pytest.mark.parametrize("operation, change", [("CreateToken", {"expiresIn": 10**20}), ("CreateToken", {"expiresIn": -10**20}),
+                                               ("RegisterClient", {"clientSecretExpiresAt": 10**20}),
+                                               ("RegisterClient", {"clientSecretExpiresAt": -10**20})])
+def test_absurd_numbers_in_identity_centers_answers_are_bounded_not_a_crash(fake, operation, change):
+    """Attacker review #14: a token lifetime or registration end no clock can hold."""
+    import datetime
+
+    fake.overrides[operation] = change
+    token = signed_in(fake)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert now < token.expires_at <= now + datetime.timedelta(days=1)
+    assert (token.registration_expires_at is None) == (operation == "RegisterClient")

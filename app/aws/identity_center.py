@@ -317,6 +317,9 @@ def _device_code(device: dict[str, Any]) -> DeviceCode:
     return DeviceCode(code, uri, complete, time.monotonic() + expires, interval)
 
 
+REGISTRATION_MAX = 10 * 366 * 86400  # seconds: a client registration ending later than this is not believed
+
+
 def _bounded(value: Any, default: int, low: int, high: int) -> int:
     try:
         number = int(value)
@@ -330,14 +333,17 @@ def _expired() -> ConnectionProblem:
 
 
 def _token(answer: dict[str, Any], registration: dict[str, Any]) -> Token:
+    """The token from a CreateToken answer; lifetimes no clock can hold are bounded (a token
+    lives 1 minute to 1 day; a registration end outside the next ten years is unknown)."""
     if not answer.get("accessToken"):
         raise ConnectionProblem("IAM Identity Center answered without a token. Sign in again.", "sso-malformed")
     now = datetime.datetime.now(datetime.timezone.utc)
-    expires = now + datetime.timedelta(seconds=int(answer.get("expiresIn") or 3600))
-    registered_until = registration.get("clientSecretExpiresAt")
+    expires = now + datetime.timedelta(seconds=_bounded(answer.get("expiresIn"), 3600, 60, 86400))
+    registered_until = _bounded(registration.get("clientSecretExpiresAt"), 0, 0, 2**62)
+    believable = now.timestamp() < registered_until <= now.timestamp() + REGISTRATION_MAX
     return Token(str(answer["accessToken"]), expires, answer.get("refreshToken"), str(registration.get("clientId", "")),
                  str(registration.get("clientSecret", "")),
-                 datetime.datetime.fromtimestamp(int(registered_until), datetime.timezone.utc) if registered_until else None)
+                 datetime.datetime.fromtimestamp(registered_until, datetime.timezone.utc) if believable else None)
 
 
 def _utc(moment: datetime.datetime) -> str:
