@@ -343,3 +343,12 @@ def test_keys_and_identity_center_clients_survive_a_missing_aws_profile(aws_home
     assert aws.client("sts").meta.region_name == "eu-west-1"
     assert ic.portal("https://d-1.awsapps.com/start", "eu-west-1").region == "eu-west-1"
     assert ic._unsigned_client("sso", "eu-west-1").meta.region_name == "eu-west-1"
+
+
+def test_aws_region_in_the_environment_is_the_region_used_as_in_the_aws_cli(endpoint, aws_home):
+    """Attacker review #7: AWS_REGION (AWS CLI v2 and the other SDKs honour it; botocore reads only
+    AWS_DEFAULT_REGION) was shown as the profile's region but not used."""
+    result = verify(endpoint, {**aws_home, "AWS_REGION": "eu-central-1"}, "--aws-profile", "mfa", "--mfa-code", "123456",
+                    "--format", "json")
+    assert result.returncode in (1, 2), result.stderr
+    assert json.loads(result.stdout)["region"] == "eu-central-1"

@@ -78,10 +78,12 @@ def open_profile(profile: str | None, region: str | None, mfa_code: MfaCode | No
                  ) -> tuple["boto3.Session", ProfileFacts]:
     """A session for shared-config ``profile`` (None: the standard chain) with its credentials
     already resolved. ``mfa_code`` answers an MFA-protected role; without it such a profile
-    stops at once with ``mfa-needed``."""
+    stops at once with ``mfa-needed``. With no ``region``, AWS_REGION, then AWS_DEFAULT_REGION,
+    then the profile's region apply (the AWS CLI v2's order; ``shared_config.facts`` shows it)."""
     import boto3
     import botocore.session
 
+    region = region or os.environ.get("AWS_REGION") or None  # as the AWS CLI v2 does; botocore reads only AWS_DEFAULT_REGION
     check_region(region)
     facts = profile_facts(profile)
     try:
