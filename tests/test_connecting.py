@@ -44,6 +44,14 @@ region = us-east-1
 sso_start_url = https://example.awsapps.com/start
 sso_region = eu-west-1
 
+[profile via-sso]
+role_arn = arn:aws:iam::{ACCOUNT}:role/deploy
+source_profile = sso
+
+[profile via-login]
+role_arn = arn:aws:iam::{ACCOUNT}:role/deploy
+source_profile = login
+
 [profile proc]
 credential_process = sh -c "echo {SENTINEL}-from-the-process >&2; exit 1"
 """
@@ -352,3 +360,21 @@ def test_aws_region_in_the_environment_is_the_region_used_as_in_the_aws_cli(endp
                     "--format", "json")
     assert result.returncode in (1, 2), result.stderr
     assert json.loads(result.stdout)["region"] == "eu-central-1"
+
+
+def test_the_sign_in_command_is_quoted_and_names_default_when_aws_profile_points_elsewhere(monkeypatch):
+    """Attacker review #11: a command the user pastes must sign in the profile that failed."""
+    from app.aws.shared_config import Kind, ProfileFacts
+
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    assert ProfileFacts("my prod", Kind.SSO, None, None).sign_in_command == "aws sso login --profile 'my prod'"
+    assert ProfileFacts("a;rm -rf ~", Kind.LOGIN, None, None).sign_in_command == "aws login --profile 'a;rm -rf ~'"
+    assert ProfileFacts("default", Kind.SSO, None, None).sign_in_command == "aws sso login"
+    monkeypatch.setenv("AWS_PROFILE", "other")
+    assert ProfileFacts("default", Kind.SSO, None, None).sign_in_command == "aws sso login --profile default"
+
+
+@pytest.mark.parametrize("profile, command", [("via-sso", "`aws sso login --profile sso`"), ("via-login", "`aws login --profile login`")])
+def test_a_role_profile_whose_source_signs_in_names_the_sources_command(endpoint, aws_home, profile, command):
+    """Attacker review #8: the role profile itself cannot be signed in; its source can."""
+    assert_clean_failure(verify(endpoint, aws_home, "--aws-profile", profile), f"profile “{profile}”", command)

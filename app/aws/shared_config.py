@@ -8,6 +8,7 @@ never a network call; safe from any thread. A config file botocore cannot parse 
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -33,6 +34,7 @@ class ProfileFacts:
     kind: Kind
     region: str | None
     mfa_serial: str | None  # the first MFA device the role chain asks a code for
+    signs_in_as: str | None = None  # a role chain's source profile that signs in (SSO, aws login)
 
     @property
     def label(self) -> str:
@@ -41,8 +43,12 @@ class ProfileFacts:
 
     @property
     def sign_in_command(self) -> str | None:
-        """The AWS CLI command that signs this profile in again, if one does."""
-        flag = f" --profile {self.name}" if self.name and self.name != "default" else ""
+        """The AWS CLI command that signs this profile in again, if one does: ready to paste
+        (the name shell-quoted; ``--profile default`` kept when AWS_PROFILE points elsewhere)."""
+        if self.signs_in_as is not None:
+            return facts(self.signs_in_as).sign_in_command
+        other = (os.environ.get("AWS_PROFILE") or "default") != "default"
+        flag = f" --profile {shlex.quote(self.name)}" if self.name and (self.name != "default" or other) else ""
         if self.kind is Kind.SSO:
             return f"aws sso login{flag}"
         if self.kind is Kind.LOGIN:
@@ -83,7 +89,21 @@ def facts(name: str | None, profiles: dict[str, dict[str, Any]] | None = None) -
     config = profiles.get(effective, {})
     region = next((os.environ[v] for v in ENV_REGION if os.environ.get(v)), None) or config.get("region")
     shown = name or (effective if effective in profiles and effective != "default" else None)
-    return ProfileFacts(shown, kind_of(config, profiles), region, _mfa_serial(config, profiles))
+    return ProfileFacts(shown, kind_of(config, profiles), region, _mfa_serial(config, profiles), _signing_source(config, profiles))
+
+
+def _signing_source(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> str | None:
+    """The profile at the end of a role chain, when it is one the AWS CLI signs in."""
+    seen: set[str] = set()
+    while "role_arn" in config and config.get("source_profile"):
+        name = str(config["source_profile"])
+        if name in seen:
+            return None
+        seen.add(name)
+        config = profiles.get(name, {})
+        if kind_of(config, profiles) in (Kind.SSO, Kind.LOGIN):
+            return name
+    return None
 
 
 def _mfa_serial(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> str | None:
