@@ -321,3 +321,20 @@ def test_a_saved_identity_center_profile_never_asks_for_the_default_profiles_mfa
     page.connect_button.click()
     qtbot.waitUntil(lambda: page.connect_button.isEnabled(), timeout=TIMEOUT)
     assert not opened and "cancelled" not in page.status.text()
+
+
+def test_a_typed_region_survives_changing_the_profile(qtbot, account, tmp_path, monkeypatch, data_home):
+    """Attacker review #16: typing a region, then picking another profile, kept the profile's region."""
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch, "[profile a]\nregion = ap-southeast-2\n[profile b]\nregion = eu-west-2\n",
+                                       f"[a]\naws_access_key_id = {account.admin_keys[0]}\naws_secret_access_key = {account.admin_keys[1]}\n"
+                                       f"[b]\naws_access_key_id = {account.admin_keys[0]}\naws_secret_access_key = {account.admin_keys[1]}\n")
+    page.use_profile.setChecked(True)
+    assert page.region.currentText() == "ap-southeast-2 (the profile's region)"
+    page.region.lineEdit().selectAll()
+    qtbot.keyClicks(page.region.lineEdit(), "eu-central-1")
+    page.profiles.setCurrentIndex(1)
+    assert page.region.currentText() == "eu-central-1"
+    assert page.region.itemText(0) == "eu-west-2 (the profile's region)"
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
+    assert session.aws.region == "eu-central-1" and session.aws.session.profile_name == "b"

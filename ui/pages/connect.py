@@ -162,9 +162,12 @@ class ConnectPage(QWizardPage):
             return
         configured = shared_config.facts(self._chosen_aws_profile()).region
         text = f"{configured} (the profile's region)" if configured else f"{DEFAULT_REGION} (no region set in the profile)"
-        keep = self.region.currentIndex() != 0 and self.region.currentText() != self.region.itemText(0)
+        chosen = self.region.currentText()  # picked from the list or typed: the user's choice stays
+        keep = chosen.strip() != "" and chosen != self.region.itemText(0)
         self.region.setItemText(0, text)
-        if not keep:
+        if keep:
+            self.region.setEditText(chosen)
+        else:
             self.region.setCurrentIndex(0)
 
     def _region_choice(self) -> str | None:
