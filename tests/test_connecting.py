@@ -208,8 +208,11 @@ def test_a_ca_bundle_that_does_not_vouch_for_the_server_is_named(intercepting_tl
     assert_clean_failure(result, "not signed by the certificate authorities in AWS_CA_BUNDLE", str(other))
 
 
-def test_a_missing_ca_bundle_file_is_named_before_any_call(endpoint, aws_home, tmp_path):
-    result = verify(endpoint, {**aws_home, "AWS_CA_BUNDLE": str(tmp_path / "nope.pem")}, "--aws-profile", "base")
+@pytest.mark.parametrize("profile", ["base", "mfa"])  # keys, and a role whose credentials need a call (attacker review #10)
+def test_a_missing_ca_bundle_file_is_named_before_any_call(endpoint, aws_home, tmp_path, profile):
+    # an https endpoint: the bundle is needed for the first call (for "mfa", AssumeRole while resolving)
+    result = verify("https://127.0.0.1:1", {**aws_home, "AWS_CA_BUNDLE": str(tmp_path / "nope.pem")}, "--aws-profile", profile,
+                    "--mfa-code", "123456")
     assert_clean_failure(result, "CA bundle", "nope.pem", "does not exist")
 
 

@@ -88,7 +88,7 @@ def open_profile(profile: str | None, region: str | None, mfa_code: MfaCode | No
     facts = profile_facts(profile)
     try:
         core = botocore.session.Session(profile=profile)
-        core.get_scoped_config()  # a missing profile is reported now
+        check_ca_bundle(core.get_scoped_config())  # a missing profile, or CA bundle file, is reported now
         provider = core.get_component("credential_provider").get_provider("assume-role")
         provider._prompter = _one_code(facts, mfa_code)  # botocore's default is a hidden getpass prompt
         session = boto3.Session(botocore_session=core, region_name=region)
