@@ -381,3 +381,23 @@ def test_the_sign_in_command_is_quoted_and_names_default_when_aws_profile_points
 def test_a_role_profile_whose_source_signs_in_names_the_sources_command(endpoint, aws_home, profile, command):
     """Attacker review #8: the role profile itself cannot be signed in; its source can."""
     assert_clean_failure(verify(endpoint, aws_home, "--aws-profile", profile), f"profile “{profile}”", command)
+
+
+def test_an_mfa_role_session_that_ran_out_says_to_connect_again_with_a_new_code(endpoint, aws_home, monkeypatch):
+    """Attacker review #3: after about an hour botocore may not renew an MFA role's session itself
+    (RefreshWithMFAUnsupportedError); the user is told what happened and what to do."""
+    import datetime as dt
+
+    from app.aws.context import AwsContext
+    from app.errors import ConnectionProblem
+
+    for name, value in {**aws_home, "AWS_ENDPOINT_URL": endpoint}.items():
+        monkeypatch.setenv(name, value)
+    aws = AwsContext.from_aws_profile("mfa", "us-east-1", mfa_code=lambda serial: "123456")
+    assert ":assumed-role/admin/" in aws.call("sts", "GetCallerIdentity")["Arn"]
+    credentials = aws.session.get_credentials()
+    credentials._expiry_time = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)  # the role session has ended
+    with pytest.raises(ConnectionProblem) as ended:
+        aws.call("iam", "GetAccountSummary")
+    assert ended.value.code == "mfa-session-ended"
+    assert "profile “mfa”" in str(ended.value) and "new code" in str(ended.value) and "RefreshWithMFA" not in str(ended.value)

@@ -21,6 +21,13 @@ def explain(error: Exception, facts: ProfileFacts | None, service: str = "sts",
     return credential_problem(error, facts, resolving) or translate(error, service, operation)
 
 
+def mfa_session_ended(facts: ProfileFacts | None) -> ConnectionProblem:
+    """An MFA role's session ran out: botocore cannot renew it without a new code."""
+    who = facts.label if facts else "the profile"
+    return ConnectionProblem(f"The MFA-protected role session of {who} has ended (AWS role sessions last about an hour "
+                             "unless the role allows longer). Connect again with a new code.", "mfa-session-ended")
+
+
 def credential_problem(error: Exception, facts: ProfileFacts | None, resolving: bool = False) -> RootwardenError | None:
     """A credential source's own failure, in words naming the profile; None if ``error`` is not one.
     A denied call means "the role could not be assumed" only while ``resolving`` credentials:
@@ -37,6 +44,8 @@ def credential_problem(error: Exception, facts: ProfileFacts | None, resolving: 
         return ConnectionProblem(
             f"{who.capitalize()} signs in with `aws login`, which needs the awscrt package. Reinstall Rootwarden "
             "(it depends on botocore[crt]) and retry.", "missing-dependency")
+    if isinstance(error, bx.RefreshWithMFAUnsupportedError):
+        return mfa_session_ended(facts)
     if isinstance(error, bx.LoginRefreshRequired):
         return ConnectionProblem(f"The `aws login` session of {who} has expired or its credentials changed. {again}",
                                  "login-expired")

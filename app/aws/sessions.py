@@ -14,7 +14,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, Callable
 
-from app.aws.credential_errors import explain
+from app.aws.credential_errors import explain, mfa_session_ended
 from app.aws.shared_config import ProfileFacts, facts as profile_facts
 from app.errors import ConnectionProblem, InvalidInput
 
@@ -117,8 +117,7 @@ def _one_code(facts: ProfileFacts, mfa_code: MfaCode | None) -> Callable[[str], 
                 "run in a terminal to be asked for it.", "mfa-needed",
                 f"{facts.label.capitalize()} assumes a role with MFA ({serial}) and needs a code from your MFA device.")
         if used.is_set():
-            raise ConnectionProblem(f"The MFA-protected session of {facts.label} has ended. Connect again with a new code.",
-                                    "mfa-session-ended")
+            raise mfa_session_ended(facts)
         used.set()
         return validate_mfa_code(mfa_code(serial))
 
