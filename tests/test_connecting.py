@@ -52,6 +52,37 @@ source_profile = sso
 role_arn = arn:aws:iam::{ACCOUNT}:role/deploy
 source_profile = login
 
+[profile loop-a]
+role_arn = arn:aws:iam::{ACCOUNT}:role/a
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = arn:aws:iam::{ACCOUNT}:role/b
+source_profile = loop-a
+
+[profile half-key]
+aws_access_key_id = AKIAEXAMPLEHALF00001
+
+[profile via-half]
+role_arn = arn:aws:iam::{ACCOUNT}:role/a
+source_profile = half-key
+
+[profile lost-source]
+role_arn = arn:aws:iam::{ACCOUNT}:role/a
+source_profile = gone
+
+[profile two-sources]
+role_arn = arn:aws:iam::{ACCOUNT}:role/a
+source_profile = base
+credential_source = Environment
+
+[profile bare]
+region = eu-west-1
+
+[profile half-sso]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+
 [profile proc]
 credential_process = sh -c "echo {SENTINEL}-from-the-process >&2; exit 1"
 """
@@ -401,3 +432,18 @@ def test_an_mfa_role_session_that_ran_out_says_to_connect_again_with_a_new_code(
         aws.call("iam", "GetAccountSummary")
     assert ended.value.code == "mfa-session-ended"
     assert "profile “mfa”" in str(ended.value) and "new code" in str(ended.value) and "RefreshWithMFA" not in str(ended.value)
+
+
+@pytest.mark.parametrize("profile, words", [
+    ("loop-a", ["source_profile", "loop-a → loop-b → loop-a"]),
+    ("half-key", ["aws_access_key_id", "no aws_secret_access_key"]),
+    ("via-half", ["source profile “half-key”", "no aws_secret_access_key"]),
+    ("lost-source", ["source_profile “gone”", "does not exist"]),
+    ("two-sources", ["both source_profile and credential_source"]),
+    ("bare", ["no credentials", "aws configure"]),
+    ("half-sso", ["sso_account_id", "sso_role_name"])])
+def test_a_broken_profile_is_explained_in_the_configs_own_words(endpoint, aws_home, profile, words):
+    """Attacker review #12: not botocore's class names, not the no-credentials text without the profile."""
+    result = verify(endpoint, aws_home, "--aws-profile", profile)
+    assert_clean_failure(result, f"Profile “{profile}”", "~/.aws/config", *words)
+    assert "Error" not in result.stderr and "--aws-profile NAME" not in result.stderr

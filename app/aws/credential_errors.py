@@ -8,7 +8,7 @@ Pure functions; safe from any thread. Nothing a credential source prints is repe
 from __future__ import annotations
 
 from app.aws.errors import connection_problem, error_code, translate
-from app.aws.shared_config import Kind, ProfileFacts
+from app.aws.shared_config import Kind, ProfileFacts, effective_profile, problem as config_problem
 from app.errors import ConnectionProblem, RootwardenError
 
 _SSO_TOKEN_ERRORS = {"TokenRetrievalError", "UnauthorizedSSOTokenError", "SSOTokenLoadError", "InvalidSSOProfileError"}
@@ -44,6 +44,12 @@ def credential_problem(error: Exception, facts: ProfileFacts | None, resolving: 
         return ConnectionProblem(
             f"{who.capitalize()} signs in with `aws login`, which needs the awscrt package. Reinstall Rootwarden "
             "(it depends on botocore[crt]) and retry.", "missing-dependency")
+    if isinstance(error, (bx.InvalidConfigError, bx.PartialCredentialsError, bx.NoCredentialsError)) and facts:
+        reason = config_problem(facts.name)
+        if reason:
+            label = facts.label if facts.name else f"profile “{effective_profile(None)[:64]}”"
+            return ConnectionProblem(f"{label[0].upper()}{label[1:]} {reason}. Fix it in ~/.aws/config "
+                                     "(or ~/.aws/credentials), then connect again.", "bad-config")
     if isinstance(error, bx.RefreshWithMFAUnsupportedError):
         return mfa_session_ended(facts)
     if isinstance(error, bx.LoginRefreshRequired):

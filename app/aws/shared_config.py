@@ -81,11 +81,66 @@ def kind_of(config: dict[str, Any], profiles: dict[str, dict[str, Any]] | None =
     return Kind.OTHER
 
 
+def effective_profile(name: str | None) -> str:
+    return name or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+
+
+def problem(name: str | None, profiles: dict[str, dict[str, Any]] | None = None) -> str | None:
+    """What is wrong with profile ``name``'s settings, in the config's own words, or None.
+    Asked after botocore refused the profile, to say why (it names its own classes)."""
+    profiles = all_profiles() if profiles is None else profiles
+    chain, current = [effective_profile(name)], effective_profile(name)
+    if current not in profiles:
+        return None  # no such profile (reported as such), or no config at all: the chain looks elsewhere
+    while True:
+        config = profiles.get(current, {})
+        if config.get("aws_access_key_id") and not config.get("aws_secret_access_key"):
+            return f"{_where(current, chain)}has aws_access_key_id but no aws_secret_access_key"
+        if config.get("aws_secret_access_key") and not config.get("aws_access_key_id"):
+            return f"{_where(current, chain)}has aws_secret_access_key but no aws_access_key_id"
+        if "role_arn" in config:
+            source = config.get("source_profile")
+            if source and config.get("credential_source"):
+                return f"{_where(current, chain)}sets both source_profile and credential_source; keep one"
+            if not source and not config.get("credential_source"):
+                return f"{_where(current, chain)}sets role_arn without source_profile or credential_source"
+            if source:
+                source = str(source)
+                if source in chain and source != current:
+                    return f"has a source_profile chain that loops: {' → '.join(_bounded_names(chain + [source]))}"
+                if source not in profiles:
+                    return f"{_where(current, chain)}names source_profile “{source[:64]}”, which does not exist"
+                if source == current:  # a profile may use its own keys for its role
+                    return None
+                chain.append(source)
+                current = source
+                continue
+            return None
+        if config.get("sso_start_url") or config.get("sso_session"):
+            missing = [key for key in ("sso_account_id", "sso_role_name") if not config.get(key)]
+            if missing:
+                return f"{_where(current, chain)}is missing the IAM Identity Center settings {' and '.join(missing)}"
+            return None
+        if kind_of(config, profiles) is Kind.OTHER:
+            flag = f" --profile {shlex.quote(current[:64])}"
+            return (f"{_where(current, chain)}has no credentials (no keys, role, IAM Identity Center, aws login or "
+                    f"credential_process): run `aws configure{flag}` or `aws configure sso{flag}`")
+        return None
+
+
+def _where(current: str, chain: list[str]) -> str:
+    return "" if current == chain[0] else f"uses the source profile “{current[:64]}”, which "
+
+
+def _bounded_names(names: list[str]) -> list[str]:
+    return [name[:64] for name in names[:12]]
+
+
 def facts(name: str | None, profiles: dict[str, dict[str, Any]] | None = None) -> ProfileFacts:
     """Facts about profile ``name``; None means the one the standard chain uses (AWS_PROFILE,
     else ``default``, which may not exist: then the chain uses environment keys and the like)."""
     profiles = all_profiles() if profiles is None else profiles
-    effective = name or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+    effective = effective_profile(name)
     config = profiles.get(effective, {})
     region = next((os.environ[v] for v in ENV_REGION if os.environ.get(v)), None) or config.get("region")
     shown = name or (effective if effective in profiles and effective != "default" else None)
