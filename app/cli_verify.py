@@ -13,6 +13,7 @@ from app.aws.context import AwsContext
 from app.aws.partition import is_root_arn
 from app.errors import InvalidInput, WrongAccount
 from app.model import Finding, rfc3339
+from app.text_safety import for_terminal
 
 SCHEMA = "rootwarden/verify-v1"
 
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace) -> VerifyRun:
         validate_mfa_code(args.mfa_code)
     signing = _signing_key(args)  # before any AWS call: no keyring, no signing, nothing done
     aws, pinned = connect(args)
+    for notice in aws.notices:
+        print(f"rootwarden: {for_terminal(notice)}", file=sys.stderr)
     started = utc_now()
     with AccountSnapshot(aws) as snapshot:
         snapshot.warm()

@@ -295,7 +295,15 @@ class ProfileStore:
         parts = _split(material)
         if len(parts) > TOKEN_PARTS_MAX:
             raise InvalidInput("IAM Identity Center", "the refresh material is too long for the keyring")
-        self._write_token(name, parts)
+        previous = _split(self._read_token(name) or "")
+        try:
+            self._write_token(name, parts)
+        except Exception:
+            try:  # never leave a mix of old and new parts: put the previous material back whole
+                self._write_token(name, previous)
+            except Exception:
+                pass  # the keyring refuses everything now; the caller reports the first failure
+            raise
 
     def remove(self, name: str) -> None:
         names = self.names()
@@ -347,9 +355,18 @@ def _identity_center_context(store: ProfileStore, profile: Profile, region: str 
                              "Sign in with IAM Identity Center again and save the profile.") from None
     where = ic.Portal(profile.sso_start_url or "", profile.sso_region or "", profile.sso_session)
     token = ic.refresh(where, saved)
+    unsaved = None
     if token.refresh_token and token.refresh_token != saved.refresh_token:
-        store.save_sso_material(profile.name, sso_material(token))
-    return ic.role_context(where, token, profile.account_id, profile.sso_role or "", region or profile.region)
+        try:
+            store.save_sso_material(profile.name, sso_material(token))
+        except RootwardenError as error:  # connect anyway: this sign-in works; say what may happen next time
+            unsaved = str(error)
+    aws = ic.role_context(where, token, profile.account_id, profile.sso_role or "", region or profile.region)
+    if unsaved:
+        aws.notices.append(f"IAM Identity Center renewed the sign-in of profile “{profile.name}”, but the renewed sign-in "
+                           f"could not be saved in the keyring: {unsaved} If the next connection with this profile fails, "
+                           "sign in with IAM Identity Center again and save the profile.")
+    return aws
 
 
 __all__ = ["Profile", "ProfileStore", "ProfileProblem", "KeyringUnavailable", "connect", "validate"]

@@ -193,3 +193,53 @@ def test_absurd_numbers_in_identity_centers_answers_are_bounded_not_a_crash(fake
     now = datetime.datetime.now(datetime.timezone.utc)
     assert now < token.expires_at <= now + datetime.timedelta(days=1)
     assert (token.registration_expires_at is None) == (operation == "RegisterClient")
+
+
+def test_a_keyring_failure_after_the_refresh_token_rotated_connects_and_says_so(fake, endpoint, monkeypatch):
+    """Attacker review #9: Identity Center rotated the refresh token, then the keyring refused the
+    new one half-way. The connection still works, the user is told, and the keyring holds one
+    whole material (never a mix of old and new parts)."""
+    from keyring.errors import KeyringLocked
+
+    from app import profiles
+
+    class LocksMidWrite(MemoryKeyring):
+        locked = False
+
+        def delete_password(self, service, username):  # the new material is one part: part 1 is deleted
+            if self.locked and username.endswith("/session-token/1"):
+                self.locked = False  # locks once, after part 0 was written
+                raise KeyringLocked("locked")
+            super().delete_password(service, username)
+
+    token = signed_in(fake)
+    backend = LocksMidWrite()
+    store = profiles.ProfileStore(backend)
+    store.add(profiles.Profile("prod-sso", "123456789012", "eu-west-1", sso_start_url=START_URL, sso_region="eu-west-1",
+                               sso_session="corp", sso_role="Admin"), profiles.sso_material(token) + " " * 1500)  # two parts
+    before = store.sso_material("prod-sso")
+    backend.locked = True
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    _, aws = profiles.connect(store, "prod-sso")
+    assert aws.call("sts", "GetCallerIdentity")["Account"] == "123456789012"
+    assert any("could not be saved in the keyring" in notice and "prod-sso" in notice for notice in aws.notices)
+    assert all(SECRET_MARK not in notice for notice in aws.notices)
+    assert store.sso_material("prod-sso") == before  # the old material, whole
+
+
+def test_the_command_line_says_when_a_renewed_sign_in_could_not_be_kept(fake, endpoint, monkeypatch, tmp_path):
+    """Attacker review #9 on the command line: the run goes on, stderr says what to do next time."""
+    from app import profiles
+    from tests.cli_support import run_cli
+    from tests.refusing_keyring import RefusingKeyring
+
+    monkeypatch.setenv("ROOTWARDEN_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    profiles.ProfileStore(RefusingKeyring()).add(
+        profiles.Profile("prod-sso", "123456789012", "us-east-1", sso_start_url=START_URL, sso_region="eu-west-1",
+                         sso_session="corp", sso_role="Admin"), profiles.sso_material(signed_in(fake)))
+    result = run_cli(endpoint, None, "--profile", "prod-sso", extra_env={
+        "PYTHON_KEYRING_BACKEND": "tests.refusing_keyring.RefusingKeyring", "ROOTWARDEN_TEST_KEYRING": str(tmp_path / "keyring.json"),
+        "ROOTWARDEN_TEST_KEYRING_REFUSE_WRITES": "1", "AWS_ENDPOINT_URL_SSO_OIDC": fake.url, "AWS_ENDPOINT_URL_SSO": fake.url})
+    assert result.returncode in (1, 2), result.stderr
+    assert "could not be saved in the keyring" in result.stderr and "“prod-sso”" in result.stderr
+    assert SECRET_MARK not in result.stderr + result.stdout

@@ -50,6 +50,7 @@ class AwsContext:
 
         self.session = session
         self.facts = facts  # the shared-config profile behind the session, for messages
+        self.notices: list[str] = []  # what the user should know about this connection (shown once connected)
         self.parallel = max(1, parallel)
         self.region = region or session.region_name or DEFAULT_REGION
         check_region(self.region)

@@ -2,6 +2,7 @@
 fake of SSO OIDC and the portal, then the role's credentials against a moto server."""
 from __future__ import annotations
 
+import copy
 import os
 
 import pytest
@@ -22,7 +23,7 @@ ACCOUNTS = [{"accountId": "123456789012", "accountName": "prod", "emailAddress":
 def connect_page(qtbot, endpoint, monkeypatch, tmp_path, data_home):
     from ui.wizard import RootwardenWizard
 
-    with FakeIdentityCenter(ACCOUNTS) as fake:
+    with FakeIdentityCenter(copy.deepcopy(ACCOUNTS)) as fake:  # tests change accounts: never the shared list
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("HOME", str(tmp_path))
@@ -203,3 +204,32 @@ def test_a_hostile_role_name_is_shown_as_text(qtbot, connect_page):
     qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
     assert "&lt;h1" in page.status.text() and "<h1" not in page.status.text()
     assert session.saved_profile is None
+
+
+def test_a_renewed_sign_in_the_keyring_refuses_to_keep_is_connected_and_said(qtbot, connect_page):
+    """Attacker review #9 in the wizard: connected, and the page says the renewal was not saved."""
+    from keyring.errors import KeyringLocked
+
+    from app import profiles
+    from tests.test_identity_center import signed_in
+
+    page, fake, session = connect_page
+    store = profiles.ProfileStore(session.keyring_backend)
+    store.add(profiles.Profile("prod-sso", "123456789012", "eu-west-1", sso_start_url="https://d-1234567890.awsapps.com/start",
+                               sso_region="eu-west-1", sso_session="corp", sso_role="AdministratorAccess"),
+              profiles.sso_material(signed_in(fake)))
+
+    def locked(service, username, password):
+        raise KeyringLocked("locked")
+
+    session.keyring_backend.set_password = locked
+    page.saved_box.load()
+    qtbot.waitUntil(lambda: page.saved_box.list.count() == 1, timeout=TIMEOUT)
+    page.saved_box.list.setCurrentRow(0)
+    page.use_saved.setChecked(True)
+    page.connect_now()
+    qtbot.waitUntil(lambda: page.isComplete() or page.connect_button.isEnabled(), timeout=TIMEOUT)
+    assert page.isComplete(), page.status.text()
+    assert page.warning.isVisible() and "could not be saved in the keyring" in page.warning.text()
+    assert "prod-sso" in page.warning.text() and "sign in with IAM Identity Center again" in page.warning.text()
+    screenshot(page, "connect-renewal-not-saved")

@@ -112,7 +112,7 @@ class ConnectPage(QWizardPage):
         for name, label in self.fields.items():
             label.setAccessibleName(name)
             who.addRow(f"{name}:", label)
-        self.warning = QLabel()
+        self.warning = make_plain(QLabel())  # notices name profiles and keyring errors: text, never markup
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #d08a00; font-weight: bold")
         who.addRow(self.warning)
@@ -303,8 +303,9 @@ class ConnectPage(QWizardPage):
         f["Caller"].setText(identity.caller_arn)
         f["Root user"].setText("Yes" if identity.is_root else "No")
         f["Credentials"].setText(identity.credential_type)
-        self.warning.setText(identity.warning or "")
-        self.warning.setVisible(bool(identity.warning))
+        warnings = [text for text in (identity.warning, *aws.notices) if text]
+        self.warning.setText("\n\n".join(warnings))
+        self.warning.setVisible(bool(warnings))
         self.who.show()
         self.save_button.setVisible(not self.session.flow.practice and not self.use_saved.isChecked())
         self.completeChanged.emit()
