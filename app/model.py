@@ -55,6 +55,7 @@ class Reason(str, enum.Enum):
     NO_ALERT = "no-alert"
     RULE_DISABLED = "rule-disabled"
     NO_CONFIRMED_SUBSCRIBER = "no-confirmed-subscriber"
+    DELIVERY_BLOCKED = "delivery-blocked"  # the topic (its policy or KMS key) refuses the alert's publisher
     # warn
     ADVISORY = "advisory"
     SIGNING_CERTIFICATE = "signing-certificate"
@@ -72,6 +73,7 @@ class Reason(str, enum.Enum):
     STALE_SOURCE = "stale-source"
     TIMEOUT = "timeout"
     UNSUPPORTED_PATTERN = "unsupported-pattern"
+    DELIVERY_UNVERIFIED = "delivery-unverified"  # whether the topic accepts the alert cannot be judged
     UNSUPPORTED_PARTITION = "unsupported-partition"
     CONNECTION = "connection"
     CHECK_ERROR = "check-error"

@@ -92,11 +92,15 @@ def denier(operations: tuple[str, ...]):
 
 
 def put_rule(account: Account, name: str, pattern: dict, state: str = "ENABLED", region: str | None = None,
-             email: str | None = "ops@example.com", confirm: bool = True) -> str:
-    """An EventBridge rule targeting a fresh SNS topic with one e-mail subscription."""
+             email: str | None = "ops@example.com", confirm: bool = True, allow_events: bool = True) -> str:
+    """An EventBridge rule targeting a fresh SNS topic with one e-mail subscription; with
+    ``allow_events`` the topic policy lets EventBridge publish for this rule (as the console
+    adds when it creates the target)."""
     events, sns = account.client("events", region), account.client("sns", region)
-    events.put_rule(Name=name, EventPattern=json.dumps(pattern), State=state)
+    rule_arn = events.put_rule(Name=name, EventPattern=json.dumps(pattern), State=state)["RuleArn"]
     topic = sns.create_topic(Name=f"{name}-topic")["TopicArn"]
+    if allow_events:
+        allow_eventbridge(sns, topic, rule_arn)
     events.put_targets(Rule=name, Targets=[{"Id": "t", "Arn": topic}])
     if email:
         sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=email)
@@ -105,6 +109,14 @@ def put_rule(account: Account, name: str, pattern: dict, state: str = "ENABLED",
 
             moto_gaps.confirm_email_subscriptions(ACCOUNT_ID, topic)
     return topic
+
+
+def allow_eventbridge(sns: Any, topic: str, rule_arn: str) -> None:
+    """Add to the topic policy the statement the console adds for an EventBridge target."""
+    policy = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    policy["Statement"].append({"Sid": "AWSEvents", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                                "Action": "sns:Publish", "Resource": topic, "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}}})
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(policy))
 
 
 def answerer(answers: dict[str, Any], seen: list | None = None):

@@ -178,3 +178,101 @@ def test_testeventpattern_denied_does_not_matter_for_a_locally_judged_pattern(ac
     finding = account.check("alerts.root-activity", deny=("events:TestEventPattern",))
     assert finding.status is Status.PASS
     assert finding.evidence["eventbridge"]["matching_rules"][0]["judged_by"] == ["local matcher"]
+
+
+# -- can the alert reach the topic? (a confirmed subscriber behind a closed door is no alert) ---
+def _policy(account, topic: str, statements: list[dict]) -> None:
+    import json
+
+    account.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="Policy",
+                                               AttributeValue=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+
+
+def _events_allow(topic: str, condition: dict | None = None, effect: str = "Allow") -> dict:
+    statement = {"Effect": effect, "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic}
+    return {**statement, "Condition": condition} if condition else statement
+
+
+def test_a_topic_whose_policy_does_not_let_eventbridge_publish_fails(account):
+    put_rule(account, "root-alerts", BOTH, allow_events=False)  # the topic's default policy: the account's principals only
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.FAIL and finding.reason == "delivery-blocked"
+    assert "does not let EventBridge publish" in finding.summary
+
+
+def test_a_topic_policy_for_another_rule_does_not_count(account):
+    topic = put_rule(account, "root-alerts", BOTH, allow_events=False)
+    _policy(account, topic, [_events_allow(topic, {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:us-east-1:{ACCOUNT_ID}:rule/other"}})])
+    assert account.check("alerts.root-activity").reason == "delivery-blocked"
+
+
+def test_a_deny_for_eventbridge_wins_over_the_allow(account):
+    topic = put_rule(account, "root-alerts", BOTH)
+    import json
+
+    policy = json.loads(account.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])
+    _policy(account, topic, policy["Statement"] + [_events_allow(topic, effect="Deny")])
+    assert account.check("alerts.root-activity").status is Status.FAIL
+
+
+def test_an_allow_with_conditions_rootwarden_cannot_judge_is_unknown_not_pass(account):
+    topic = put_rule(account, "root-alerts", BOTH, allow_events=False)
+    _policy(account, topic, [_events_allow(topic, {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})])
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.UNKNOWN and finding.reason == "delivery-unverified"
+
+
+def test_a_wildcard_allow_for_the_source_account_passes(account):
+    topic = put_rule(account, "root-alerts", BOTH, allow_events=False)
+    _policy(account, topic, [{"Effect": "Allow", "Principal": {"Service": ["events.amazonaws.com"]}, "Action": "SNS:*",
+                              "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}}])
+    assert account.check("alerts.root-activity").status is Status.PASS
+
+
+def test_a_topic_encrypted_with_the_aws_managed_key_fails(account):
+    topic = put_rule(account, "root-alerts", BOTH)
+    account.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue="alias/aws/sns")
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.FAIL and finding.reason == "delivery-blocked" and "aws/sns" in finding.summary
+
+
+@pytest.mark.parametrize("allow_events, status", [(False, Status.FAIL), (True, Status.PASS)])
+def test_a_customer_key_must_let_eventbridge_use_it(account, allow_events, status):
+    import json
+
+    kms = account.client("kms")
+    statements = [{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"},
+                   "Action": "kms:*", "Resource": "*"}]
+    if allow_events:
+        statements.append({"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                           "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"})
+    key = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))["KeyMetadata"]["KeyId"]
+    topic = put_rule(account, "root-alerts", BOTH)
+    account.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue=key)
+    assert account.check("alerts.root-activity").status is status
+
+
+def test_a_target_that_publishes_through_a_role_is_unknown(account):
+    topic = put_rule(account, "root-alerts", BOTH)
+    account.client("events").put_targets(Rule="root-alerts", Targets=[{"Id": "t", "Arn": topic,
+                                                                       "RoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/publisher"}])
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.UNKNOWN and "role/publisher" in finding.summary
+
+
+@pytest.mark.parametrize("denied", ["sns:GetTopicAttributes", "kms:DescribeKey"])
+def test_the_topics_door_unreadable_is_unknown(account, denied):
+    topic = put_rule(account, "root-alerts", BOTH)
+    key = account.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    account.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue=key)
+    finding = account.check("alerts.root-activity", deny=(denied,))
+    assert finding.status is Status.UNKNOWN and denied in finding.summary
+
+
+def test_a_cis_alarm_topic_encrypted_with_the_aws_managed_key_fails(account):
+    _cis_setup(account)
+    topic = account.client("sns").list_topics()["Topics"][0]["TopicArn"]
+    account.client("sns").set_topic_attributes(TopicArn=topic, AttributeName="KmsMasterKeyId", AttributeValue="alias/aws/sns")
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.FAIL
+    assert finding.evidence["cis_metric_filter"]["reason"] == "delivery-blocked"

@@ -12,7 +12,7 @@ import pytest
 
 from app.practice import moto_gaps
 from tests.cli_support import admin_keys, client, iam_enforced, run_cli
-from tests.support import ACCOUNT_ID, NOW
+from tests.support import ACCOUNT_ID, NOW, allow_eventbridge
 
 pytestmark = pytest.mark.server
 BOTH = {"detail-type": ["AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"], "detail": {"userIdentity": {"type": ["Root"]}}}
@@ -28,8 +28,9 @@ def harden(endpoint: str) -> None:
         client(endpoint, "account").put_alternate_contact(AlternateContactType=kind, Name="Team", Title="Team",
                                                           EmailAddress="team@example.com", PhoneNumber="+1 555 0100")
     events, sns = client(endpoint, "events"), client(endpoint, "sns")
-    events.put_rule(Name="root", EventPattern=json.dumps(BOTH))
+    rule = events.put_rule(Name="root", EventPattern=json.dumps(BOTH))["RuleArn"]
     topic = sns.create_topic(Name="root")["TopicArn"]
+    allow_eventbridge(sns, topic, rule)
     events.put_targets(Rule="root", Targets=[{"Id": "1", "Arn": topic}])
     sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="team@example.com")
     moto_gaps.confirm_email_subscriptions(ACCOUNT_ID, topic)

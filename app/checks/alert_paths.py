@@ -22,6 +22,7 @@ from typing import Any
 
 from app import event_pattern
 from app.checks.base import CheckRun, paginate
+from app.checks.topic_delivery import CLOUDWATCH, EVENTS, Delivery, Verdict, delivery
 from app.errors import AwsCallFailed
 from app.model import Reason, Status
 
@@ -134,6 +135,8 @@ def eventbridge(run: CheckRun) -> PathResult:
     pending_only: set[str] = set()
     uncertain: set[str] = {k for r in rules for k, hit in verdicts[r["Name"]].items() if hit is None}
     errors: list[AwsCallFailed] = []
+    unsure: list[str] = []  # why a confirmed topic may not accept the rule's alerts
+    blocked: list[str] = []  # why a topic with subscribers refuses the rule's alerts
     for rule in matching:
         kinds = {k for k, hit in verdicts[rule["Name"]].items() if hit}
         asked = {k for r, k in unjudged if r is rule}
@@ -143,8 +146,9 @@ def eventbridge(run: CheckRun) -> PathResult:
         if rule not in enabled:
             continue
         try:
-            targets = [t["Arn"] for t in paginate(run, "events", "ListTargetsByRule", "Targets", "NextToken", region, Rule=rule["Name"])]
-            topics, elsewhere = _sns_topics(run, targets)
+            listed = paginate(run, "events", "ListTargetsByRule", "Targets", "NextToken", region, Rule=rule["Name"])
+            roles = {t["Arn"]: t["RoleArn"] for t in listed if t.get("RoleArn")}
+            topics, elsewhere = _sns_topics(run, [t["Arn"] for t in listed])
             if elsewhere:
                 entry["topics_in_another_partition"] = elsewhere
             _prefetch_topics(run, topics)
@@ -161,19 +165,44 @@ def eventbridge(run: CheckRun) -> PathResult:
             errors.append(error)
             uncertain |= kinds
             continue
-        if any(t.get("confirmed") for t in entry["topics"]):
+        _judge_delivery(run, entry["topics"], lambda topic: _eventbridge_delivery(run, topic, rule, roles))
+        if any(t.get("confirmed") and t["delivery"] == Delivery.ALLOWED.value for t in entry["topics"]):
             for kind in kinds:
                 covered.setdefault(kind, []).append(rule["Name"])
-        elif any(t.get("pending") for t in entry["topics"]):
+        elif any(t.get("confirmed") and t["delivery"] == Delivery.UNSURE.value for t in entry["topics"]):
+            uncertain |= kinds
+            unsure.extend(t["delivery_problem"] for t in entry["topics"] if t.get("delivery") == Delivery.UNSURE.value)
+        elif any(t.get("pending") and t["delivery"] != Delivery.BLOCKED.value for t in entry["topics"]):
             pending_only |= kinds
+        elif any(t.get("delivery") == Delivery.BLOCKED.value for t in entry["topics"]):
+            blocked.extend(t["delivery_problem"] for t in entry["topics"] if t.get("delivery") == Delivery.BLOCKED.value)
     unjudged_left = sorted({r["Name"] for r in rules if None in verdicts[r["Name"]].values()})
     evidence = {"region": region, "rules_on_default_bus": len(rules), "matching_rules": described, "unjudged_rules": unjudged_left}
-    return _eventbridge_verdict(region, required, covered, pending_only, uncertain, errors, unjudged_left, described, rules, evidence)
+    return _eventbridge_verdict(region, required, covered, pending_only, uncertain, errors, unjudged_left, described, rules, evidence,
+                                unsure, blocked)
+
+
+def _judge_delivery(run: CheckRun, states: list[dict[str, Any]], judge: Any) -> None:
+    """Add ``delivery`` (and ``delivery_problem``) to each topic state that has subscribers."""
+    waiting = [t for t in states if t.get("confirmed") or t.get("pending")]
+    run.snapshot.prefetch(*[("sns", "GetTopicAttributes", _region_of(t["topic"]), {"TopicArn": t["topic"]}) for t in waiting])
+    for state in waiting:
+        verdict = judge(state["topic"])
+        state["delivery"] = verdict.delivery.value
+        if verdict.why:
+            state["delivery_problem"] = verdict.why
+
+
+def _eventbridge_delivery(run: CheckRun, topic: str, rule: dict[str, Any], roles: dict[str, str]) -> Verdict:
+    if topic in roles:  # EventBridge publishes as that role: its IAM permissions decide
+        return Verdict(Delivery.UNSURE, f"EventBridge publishes to {topic} as the role {roles[topic]}, whose permissions Rootwarden "
+                                        "does not evaluate")
+    return delivery(run, topic, EVENTS, rule.get("Arn"))
 
 
 def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, list[str]], pending_only: set[str], uncertain: set[str],
                          errors: list[AwsCallFailed], unjudged: list[str], described: list[dict[str, Any]], rules: list[dict[str, Any]],
-                         evidence: dict[str, Any]) -> PathResult:
+                         evidence: dict[str, Any], unsure: list[str], blocked: list[str]) -> PathResult:
     if required <= set(covered):
         names = sorted({name for kind in required for name in covered[kind]})
         states = {r["Name"]: r.get("State") for r in rules}
@@ -186,17 +215,23 @@ def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, lis
             f"It sees API calls made in {region} and to global services such as IAM, {scope}; API calls in other regions need "
             "the CIS metric filter on a multi-region trail.",
             evidence, Reason.COMPLIANT)
-    if errors or unjudged:
+    if errors or unjudged or unsure:
         if required <= set(covered) | uncertain:
             if errors:
                 first = errors[0]
                 return PathResult(Status.UNKNOWN, f"A rule that matches root activity could not be followed to its subscribers: {first}",
                                   evidence, Reason(first.reason))
+            if unsure:
+                return PathResult(Status.UNKNOWN, f"A rule matches root activity and its topic has a confirmed subscriber, but {unsure[0]}.",
+                                  evidence, Reason.DELIVERY_UNVERIFIED)
             return PathResult(Status.UNKNOWN, f"The pattern of rule(s) {', '.join(unjudged[:5])} cannot be judged locally and AWS did not "
                               "answer TestEventPattern for it.", evidence, Reason.UNSUPPORTED_PATTERN)
     if covered:
         missing = _coverage_words(required - set(covered))
         return PathResult(Status.WARN, f"The EventBridge alert in {region} misses {missing}: widen the rule's pattern.", evidence, Reason.PARTIAL_COVERAGE)
+    if blocked and not pending_only:
+        return PathResult(Status.FAIL, f"A rule in {region} matches root activity, but {blocked[0]}: no alert would arrive. "
+                          "Allow it (Rootwarden's “Set up alerts” creates a topic that does).", evidence, Reason.DELIVERY_BLOCKED)
     if pending_only:
         return PathResult(Status.WARN, f"An EventBridge rule in {region} matches root activity, but every SNS subscription is still pending "
                           "confirmation: confirm the e-mail.", evidence, Reason.PENDING_CONFIRMATION)
@@ -246,6 +281,7 @@ def _cis_alarms(run: CheckRun, trail: dict[str, Any], region: str, group: str) -
             topics, elsewhere = _sns_topics(run, sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or []}))
             _prefetch_topics(run, topics)
             states = [topic_or_gone(run, topic) for topic in topics]  # other errors: this trail is unreadable
+            _judge_delivery(run, states, lambda topic: delivery(run, topic, CLOUDWATCH))
             found.append({"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
                           "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere})
     return found
@@ -289,11 +325,18 @@ def metric_filter(run: CheckRun) -> PathResult:
     evidence["cis_filters"] = found
     if errors:
         evidence["errors"] = [_error(e) for e in errors]
-    if any(t.get("confirmed") for f in found for t in f["topics"]):
+    if any(t.get("confirmed") and t["delivery"] == Delivery.ALLOWED.value for f in found for t in f["topics"]):
         return PathResult(Status.PASS, "The CIS root-usage metric filter on a logging multi-region trail has an alarm notifying a confirmed SNS "
                           "subscription; it sees root activity in every region.", evidence, Reason.COMPLIANT)
     if errors:
         return PathResult(Status.UNKNOWN, f"A trail's CIS metric filter or alarm could not be read: {errors[0]}", evidence, Reason(errors[0].reason))
+    problems = {t.get("delivery"): t.get("delivery_problem") for f in found for t in f["topics"] if t.get("confirmed")}
+    if Delivery.UNSURE.value in problems:
+        return PathResult(Status.UNKNOWN, f"The CIS root-usage alarm notifies a confirmed subscriber, but {problems[Delivery.UNSURE.value]}.",
+                          evidence, Reason.DELIVERY_UNVERIFIED)
+    if Delivery.BLOCKED.value in problems:
+        return PathResult(Status.FAIL, f"The CIS root-usage alarm notifies a confirmed subscriber, but {problems[Delivery.BLOCKED.value]}: "
+                          "no alert would arrive.", evidence, Reason.DELIVERY_BLOCKED)
     if any(t.get("pending") for f in found for t in f["topics"]):
         return PathResult(Status.WARN, "The CIS root-usage alarm exists, but every SNS subscription is still pending confirmation.", evidence,
                           Reason.PENDING_CONFIRMATION)

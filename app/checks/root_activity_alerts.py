@@ -33,6 +33,7 @@ INFO = CheckInfo(
     actions=(
         "events:ListRules", "events:TestEventPattern", "events:ListTargetsByRule", "sns:ListSubscriptionsByTopic",
         "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarmsForMetric",
+        "sns:GetTopicAttributes", "kms:DescribeKey", "kms:GetKeyPolicy",
     ),
 )
 
