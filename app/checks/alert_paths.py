@@ -71,7 +71,9 @@ def _sns_topics(run: CheckRun, arns: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _prefetch_topics(run: CheckRun, topics: list[str]) -> None:
-    run.snapshot.prefetch(*[("sns", "ListSubscriptionsByTopic", _region_of(t), {"TopicArn": t}) for t in topics])
+    """Subscribers and the topic's policy/encryption at once: both are needed, neither waits."""
+    run.snapshot.prefetch(*[("sns", "ListSubscriptionsByTopic", _region_of(t), {"TopicArn": t}) for t in topics],
+                          *[("sns", "GetTopicAttributes", _region_of(t), {"TopicArn": t}) for t in topics])
 
 
 # SNS's answer for a topic that no longer exists: it notifies nobody (a fact, not an error).
