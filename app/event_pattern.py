@@ -7,6 +7,7 @@ Covers the operators people use in root-activity rules: exact values, ``prefix``
 """
 from __future__ import annotations
 
+import copy
 import re
 import json
 import operator
@@ -209,3 +210,28 @@ def sample_root_api_call(account_id: str, partition: str = "aws", region: str = 
             "recipientAccountId": account_id,
         },
     }
+
+
+def root_sign_in_variants(account_id: str, partition: str = "aws", region: str = "us-east-1") -> list[tuple[str, dict[str, Any]]]:
+    """Root console sign-ins a rule must all match to cover "every root sign-in": with and
+    without MFA (a rule for sign-ins without MFA goes quiet once MFA is on)."""
+    without = sample_root_sign_in(account_id, partition, region)
+    with_mfa = copy.deepcopy(without)
+    with_mfa["id"] = "0b6f1f3e-5a0c-4c4e-8f0e-2d9f6a1c7e52"
+    with_mfa["detail"]["additionalEventData"]["MFAUsed"] = "Yes"
+    return [("a sign-in without MFA", without), ("a sign-in with MFA", with_mfa)]
+
+
+def root_api_call_variants(account_id: str, partition: str = "aws", region: str = "us-east-1") -> list[tuple[str, dict[str, Any]]]:
+    """Root API calls a rule must all match to cover "every root API call": a global service
+    (IAM) and regional ones (S3, EC2) in the rule's region."""
+    base = sample_root_api_call(account_id, partition, region)
+    variants = [("iam:CreateAccessKey", base)]
+    for number, (source, name) in enumerate((("s3", "PutBucketPolicy"), ("ec2", "RunInstances")), start=1):
+        event = copy.deepcopy(base)
+        event["id"] = f"3c1b9f5e-1f0a-4a5e-9d2b-1a6f0c3e8b7{number + 1}"
+        event["source"] = f"aws.{source}"
+        event["detail"]["eventSource"] = f"{source}.amazonaws.com"
+        event["detail"]["eventName"] = name
+        variants.append((f"{source}:{name}", event))
+    return variants

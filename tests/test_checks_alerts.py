@@ -74,7 +74,7 @@ def test_testeventpattern_answer_is_used_for_patterns_the_local_matcher_cannot_j
         from app.runner import run_checks
 
         (finding,) = run_checks(ctx, [BY_ID["alerts.root-activity"]], sleep=lambda s: None)
-        assert len(seen) == 2  # one question per sample event
+        assert len(seen) == 5  # one question per variant event: two sign-ins, three API calls
         assert finding.status is status
         if answer:
             assert finding.evidence["eventbridge"]["matching_rules"][0]["judged_by"] == ["TestEventPattern"]
@@ -276,3 +276,42 @@ def test_a_cis_alarm_topic_encrypted_with_the_aws_managed_key_fails(account):
     finding = account.check("alerts.root-activity")
     assert finding.status is Status.FAIL
     assert finding.evidence["cis_metric_filter"]["reason"] == "delivery-blocked"
+
+
+# -- a pattern narrower than "every root sign-in / API call" ------------------------------------
+NO_MFA_SIGN_INS = {"detail-type": ["AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"],
+                   "detail": {"userIdentity": {"type": ["Root"]}, "additionalEventData": {"MFAUsed": ["No"]}}}
+IAM_ONLY = {"detail-type": ["AWS Console Sign In via CloudTrail", "AWS API Call via CloudTrail"], "source": ["aws.signin", "aws.iam"],
+            "detail": {"userIdentity": {"type": ["Root"]}}}
+
+
+@pytest.mark.parametrize("pattern, missed", [(NO_MFA_SIGN_INS, "root console sign-ins"), (IAM_ONLY, "root API calls")])
+def test_a_rule_that_matches_only_some_root_activity_is_not_a_pass(account, pattern, missed):
+    """A rule for root sign-ins *without MFA* goes quiet once Step 2 is done; one for IAM calls
+    misses root's EC2 or S3 calls. Both matched the single sample event and passed."""
+    put_rule(account, "narrow", pattern)
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.WARN and finding.reason == "partial-coverage"
+    assert missed in finding.summary and "narrow" in finding.summary
+
+
+def test_a_narrow_pattern_aws_must_judge_is_judged_on_every_variant(account):
+    import json
+
+    from app.checks import BY_ID
+    from app.runner import run_checks
+
+    narrow = {**IAM_ONLY, "detail": {**IAM_ONLY["detail"], "sourceIPAddress": [{"cidr": "0.0.0.0/0"}]}}
+    put_rule(account, "narrow", narrow)
+    seen: list = []
+    ctx = account.context()
+    def source(request) -> str:
+        return json.loads(json.loads(request["body"])["Event"])["source"]
+
+    ctx.add_hook("before-call", answerer({"events:TestEventPattern": lambda request: {"Result": source(request) in ("aws.signin", "aws.iam")}},
+                                         seen))
+    (finding,) = run_checks(ctx, [BY_ID["alerts.root-activity"]], sleep=lambda s: None)
+    assert finding.status is Status.WARN and finding.reason == "partial-coverage"
+    # AWS is asked only about the variants the local matcher cannot judge (the cidr operator is
+    # reached only where the source matches); S3 and EC2 calls are ruled out locally
+    assert sorted(source(request) for _, request in seen) == ["aws.iam", "aws.signin", "aws.signin"]

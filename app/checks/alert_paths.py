@@ -114,36 +114,67 @@ def _coverage_words(kinds: set[str]) -> str:
     return " and ".join(KINDS[k] for k in KINDS if k in kinds)
 
 
+@dataclass
+class RuleMatch:
+    """How one rule's pattern fares against one kind's variants (every one must match)."""
+
+    covers: bool | None  # True: every variant; False: not every one; None: some could not be judged
+    missed: list[str]  # the variants it does not match (labels such as "ec2:RunInstances")
+    hit: bool  # it matches at least one variant
+    asked_aws: bool  # TestEventPattern judged at least one variant
+
+
+def _match_rules(run: CheckRun, region: str, rules: list[dict[str, Any]],
+                 variants: dict[str, list[tuple[str, dict[str, Any]]]]) -> dict[str, dict[str, RuleMatch]]:
+    """Each rule against each kind's variant events: locally where the matcher can, else one
+    TestEventPattern per variant (all asked at once)."""
+    answers = {r["Name"]: {kind: [_judge_locally(r["EventPattern"], event) for _, event in events] for kind, events in variants.items()}
+               for r in rules}
+    unjudged = [(r, kind, i) for r in rules for kind, hits in answers[r["Name"]].items() for i, hit in enumerate(hits) if hit is None]
+    run.snapshot.prefetch(*[("events", "TestEventPattern", region, {"EventPattern": r["EventPattern"], "Event": json.dumps(variants[k][i][1])})
+                            for r, k, i in unjudged])
+    for rule, kind, i in unjudged:
+        answers[rule["Name"]][kind][i] = _ask_aws(run, region, rule["EventPattern"], variants[kind][i][1])
+    asked = {(r["Name"], kind) for r, kind, _ in unjudged}
+    result: dict[str, dict[str, RuleMatch]] = {}
+    for name, kinds in answers.items():
+        result[name] = {}
+        for kind, hits in kinds.items():
+            covers = False if False in hits else (True if all(hits) else None)
+            missed = [variants[kind][i][0] for i, hit in enumerate(hits) if hit is False]
+            result[name][kind] = RuleMatch(covers, missed, any(hits), (name, kind) in asked)
+    return result
+
+
 def eventbridge(run: CheckRun) -> PathResult:
     region = run.snapshot.sign_in_region
     partition = run.snapshot.partition.name
     account = run.snapshot.account_id
-    samples = {"sign_in": event_pattern.sample_root_sign_in(account, partition, region),
-               "api_call": event_pattern.sample_root_api_call(account, partition, region)}
+    variants = {"sign_in": event_pattern.root_sign_in_variants(account, partition, region),
+                "api_call": event_pattern.root_api_call_variants(account, partition, region)}
     required = required_kinds(run)
     rules = [r for r in paginate(run, "events", "ListRules", "Rules", "NextToken", region, Limit=100) if r.get("EventPattern")]
-    verdicts = {r["Name"]: {kind: _judge_locally(r["EventPattern"], sample) for kind, sample in samples.items()} for r in rules}
-    unjudged = [(r, kind) for r in rules for kind, hit in verdicts[r["Name"]].items() if hit is None]
-    run.snapshot.prefetch(*[("events", "TestEventPattern", region, {"EventPattern": r["EventPattern"], "Event": json.dumps(samples[k])})
-                            for r, k in unjudged])
-    for rule, kind in unjudged:
-        verdicts[rule["Name"]][kind] = _ask_aws(run, region, rule["EventPattern"], samples[kind])
-    matching = [r for r in rules if any(verdicts[r["Name"]].values())]
+    matched = _match_rules(run, region, rules, variants)
+    matching = [r for r in rules if any(m.hit or m.covers is None for m in matched[r["Name"]].values())]
     enabled = [r for r in matching if str(r.get("State", "")).startswith("ENABLED")]
     run.snapshot.prefetch(*[("events", "ListTargetsByRule", region, {"Rule": r["Name"]}) for r in enabled])
 
     described: list[dict[str, Any]] = []
     covered: dict[str, list[str]] = {}  # kind → rules delivering it to a confirmed subscriber
     pending_only: set[str] = set()
-    uncertain: set[str] = {k for r in rules for k, hit in verdicts[r["Name"]].items() if hit is None}
+    uncertain: set[str] = {k for r in rules for k, m in matched[r["Name"]].items() if m.covers is None}
+    narrow: dict[str, list[str]] = {}  # kind → "rule (misses …)" for enabled rules that match it only in part
     errors: list[AwsCallFailed] = []
     unsure: list[str] = []  # why a confirmed topic may not accept the rule's alerts
     blocked: list[str] = []  # why a topic with subscribers refuses the rule's alerts
     for rule in matching:
-        kinds = {k for k, hit in verdicts[rule["Name"]].items() if hit}
-        asked = {k for r, k in unjudged if r is rule}
+        kinds = {k for k, m in matched[rule["Name"]].items() if m.covers}
+        partly = {k: m.missed for k, m in matched[rule["Name"]].items() if m.covers is False and m.hit}
         entry: dict[str, Any] = {"rule": rule["Name"], "state": rule.get("State"), "matches": sorted(kinds),
-                                 "judged_by": sorted({"TestEventPattern" if k in asked else "local matcher" for k in samples})}
+                                 "judged_by": sorted({"TestEventPattern" if m.asked_aws else "local matcher"
+                                                      for m in matched[rule["Name"]].values()})}
+        if partly:
+            entry["matches_only_in_part"] = {k: {"misses": missed} for k, missed in partly.items()}
         described.append(entry)
         if rule not in enabled:
             continue
@@ -171,6 +202,8 @@ def eventbridge(run: CheckRun) -> PathResult:
         if any(t.get("confirmed") and t["delivery"] == Delivery.ALLOWED.value for t in entry["topics"]):
             for kind in kinds:
                 covered.setdefault(kind, []).append(rule["Name"])
+            for kind, missed in partly.items():
+                narrow.setdefault(kind, []).append(f"{rule['Name']} (it misses {', '.join(missed)})")
         elif any(t.get("confirmed") and t["delivery"] == Delivery.UNSURE.value for t in entry["topics"]):
             uncertain |= kinds
             unsure.extend(t["delivery_problem"] for t in entry["topics"] if t.get("delivery") == Delivery.UNSURE.value)
@@ -178,10 +211,10 @@ def eventbridge(run: CheckRun) -> PathResult:
             pending_only |= kinds
         elif any(t.get("delivery") == Delivery.BLOCKED.value for t in entry["topics"]):
             blocked.extend(t["delivery_problem"] for t in entry["topics"] if t.get("delivery") == Delivery.BLOCKED.value)
-    unjudged_left = sorted({r["Name"] for r in rules if None in verdicts[r["Name"]].values()})
+    unjudged_left = sorted({r["Name"] for r in rules if any(m.covers is None for m in matched[r["Name"]].values())})
     evidence = {"region": region, "rules_on_default_bus": len(rules), "matching_rules": described, "unjudged_rules": unjudged_left}
     return _eventbridge_verdict(region, required, covered, pending_only, uncertain, errors, unjudged_left, described, rules, evidence,
-                                unsure, blocked)
+                                unsure, blocked, narrow)
 
 
 def _judge_delivery(run: CheckRun, states: list[dict[str, Any]], judge: Any) -> None:
@@ -204,7 +237,7 @@ def _eventbridge_delivery(run: CheckRun, topic: str, rule: dict[str, Any], roles
 
 def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, list[str]], pending_only: set[str], uncertain: set[str],
                          errors: list[AwsCallFailed], unjudged: list[str], described: list[dict[str, Any]], rules: list[dict[str, Any]],
-                         evidence: dict[str, Any], unsure: list[str], blocked: list[str]) -> PathResult:
+                         evidence: dict[str, Any], unsure: list[str], blocked: list[str], narrow: dict[str, list[str]]) -> PathResult:
     if required <= set(covered):
         names = sorted({name for kind in required for name in covered[kind]})
         states = {r["Name"]: r.get("State") for r in rules}
@@ -228,9 +261,11 @@ def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, lis
                                   evidence, Reason.DELIVERY_UNVERIFIED)
             return PathResult(Status.UNKNOWN, f"The pattern of rule(s) {', '.join(unjudged[:5])} cannot be judged locally and AWS did not "
                               "answer TestEventPattern for it.", evidence, Reason.UNSUPPORTED_PATTERN)
-    if covered:
-        missing = _coverage_words(required - set(covered))
-        return PathResult(Status.WARN, f"The EventBridge alert in {region} misses {missing}: widen the rule's pattern.", evidence, Reason.PARTIAL_COVERAGE)
+    if covered or narrow:
+        missing = [f"{KINDS[k]} (matched only in part by {'; '.join(narrow[k])})" if k in narrow else KINDS[k]
+                   for k in KINDS if k in required - set(covered)]
+        return PathResult(Status.WARN, f"The EventBridge alert in {region} misses {' and '.join(missing)}: widen the rule's pattern.",
+                          evidence, Reason.PARTIAL_COVERAGE)
     if blocked and not pending_only:
         return PathResult(Status.FAIL, f"A rule in {region} matches root activity, but {blocked[0]}: no alert would arrive. "
                           "Allow it (Rootwarden's “Set up alerts” creates a topic that does).", evidence, Reason.DELIVERY_BLOCKED)
