@@ -315,3 +315,57 @@ def test_a_narrow_pattern_aws_must_judge_is_judged_on_every_variant(account):
     # AWS is asked only about the variants the local matcher cannot judge (the cidr operator is
     # reached only where the source matches); S3 and EC2 calls are ruled out locally
     assert sorted(source(request) for _, request in seen) == ["aws.iam", "aws.signin", "aws.signin"]
+
+
+# -- the trail behind the CIS filter must log root's management events ---------------------------
+@pytest.mark.parametrize("selectors", [
+    {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False,
+                         "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]},
+    {"EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}]},
+    {"AdvancedEventSelectors": [{"Name": "data only", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                                          {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]},
+    {"AdvancedEventSelectors": [{"Name": "iam only", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                                                         {"Field": "eventSource", "Equals": ["iam.amazonaws.com"]}]}]},
+])
+def test_a_trail_that_does_not_log_roots_management_events_cannot_feed_the_cis_alarm(account, selectors):
+    _cis_setup(account)
+    account.client("cloudtrail").put_event_selectors(TrailName="main", **selectors)
+    finding = account.check("alerts.root-activity")
+    assert finding.status is Status.FAIL
+    assert "management events" in finding.evidence["cis_metric_filter"]["summary"]
+
+
+@pytest.mark.parametrize("selectors", [
+    {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]},
+    {"AdvancedEventSelectors": [{"Name": "mgmt without KMS", "FieldSelectors": [
+        {"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]}]}]},
+])
+def test_a_trail_logging_all_management_events_feeds_it(account, selectors):
+    _cis_setup(account)
+    account.client("cloudtrail").put_event_selectors(TrailName="main", **selectors)
+    assert account.check("alerts.root-activity").status is Status.PASS
+
+
+def test_event_selectors_denied_is_unknown(account):
+    _cis_setup(account)
+    finding = account.check("alerts.root-activity", deny=("cloudtrail:GetEventSelectors",))
+    assert finding.status is Status.UNKNOWN and "cloudtrail:GetEventSelectors" in finding.summary
+
+
+@pytest.mark.parametrize("last_delivery_hours, status", [(None, Status.FAIL), (72, Status.FAIL), (1, Status.PASS)])
+def test_a_trail_whose_cloudwatch_logs_delivery_fails_cannot_feed_the_cis_alarm(account, last_delivery_hours, status):
+    from datetime import datetime, timedelta, timezone
+
+    from app.checks import BY_ID
+    from app.runner import run_checks
+
+    _cis_setup(account)
+    answer = {"IsLogging": True, "LatestCloudWatchLogsDeliveryError": "Role arn:aws:iam::123456789012:role/ct cannot be assumed"}
+    if last_delivery_hours is not None:
+        answer["LatestCloudWatchLogsDeliveryTime"] = datetime.now(timezone.utc) - timedelta(hours=last_delivery_hours)
+    ctx = account.context()
+    ctx.add_hook("before-call", answerer({"cloudtrail:GetTrailStatus": answer}))
+    (finding,) = run_checks(ctx, [BY_ID["alerts.root-activity"]], sleep=lambda s: None)
+    assert finding.status is status
+    if status is Status.FAIL:
+        assert "CloudWatch Logs" in finding.evidence["cis_metric_filter"]["summary"]

@@ -15,6 +15,7 @@ are read only for rules that match, so the calls do not grow with unrelated rule
 """
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass, field
@@ -331,6 +332,51 @@ def _counts_up(value: object) -> bool:
         return False
 
 
+_MANAGEMENT_FIELDS_KEPT = {"eventCategory", "readOnly"}  # fields that do not narrow which root events are logged
+
+
+def management_scope(selectors: dict[str, Any]) -> str | None:
+    """None when the trail logs root's write management events (sign-ins and changes), else why
+    not. No selectors at all is CloudTrail's default: every management event."""
+    basic = selectors.get("EventSelectors") or []
+    advanced = selectors.get("AdvancedEventSelectors") or []
+    if not basic and not advanced:
+        return None
+    if any(s.get("IncludeManagementEvents", True) and s.get("ReadWriteType", "All") in ("All", "WriteOnly") for s in basic):
+        return None
+    for selector in advanced:
+        fields = {f.get("Field"): f for f in selector.get("FieldSelectors") or []}
+        category = fields.get("eventCategory") or {}
+        if "Management" not in (category.get("Equals") or []):
+            continue
+        read_only = fields.get("readOnly")
+        if read_only and "false" not in [str(v).lower() for v in read_only.get("Equals") or []]:
+            continue  # read-only events only
+        narrowing = [name for name, f in fields.items() if name not in _MANAGEMENT_FIELDS_KEPT
+                     and not (name == "eventSource" and set(f) <= {"Field", "NotEquals"})]
+        if not narrowing:
+            return None
+    return "its event selectors do not log all write management events (root sign-ins and changes)"
+
+
+DELIVERY_STALE = datetime.timedelta(hours=24)
+
+
+def logs_delivery_stalled(status: dict[str, Any]) -> str | None:
+    """Why the trail's events are not reaching CloudWatch Logs (so no filter sees them), or None.
+    An error is believed when no delivery succeeded in the last 24 hours: CloudTrail keeps
+    reporting its latest error after delivery recovers."""
+    error = status.get("LatestCloudWatchLogsDeliveryError")
+    if not error:
+        return None
+    last = status.get("LatestCloudWatchLogsDeliveryTime")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if isinstance(last, datetime.datetime) and now - last.astimezone(datetime.timezone.utc) < DELIVERY_STALE:
+        return None
+    since = f"since {last.astimezone(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC" if isinstance(last, datetime.datetime) else "at all"
+    return f"CloudTrail has not delivered its events to CloudWatch Logs {since} (its latest error: {str(error)[:200]})"
+
+
 def metric_filter(run: CheckRun) -> PathResult:
     trails = run.snapshot.call("cloudtrail", "DescribeTrails")["trailList"]
     fed = [t for t in trails if t.get("IsMultiRegionTrail") and t.get("CloudWatchLogsLogGroupArn")]
@@ -346,20 +392,33 @@ def metric_filter(run: CheckRun) -> PathResult:
             evidence.setdefault("log_groups_not_in_this_account", []).append(trail["CloudWatchLogsLogGroupArn"])
     run.snapshot.prefetch(
         *[("cloudtrail", "GetTrailStatus", t.get("HomeRegion"), {"Name": t["TrailARN"]}) for t in fed if t["TrailARN"] in groups],
+        *[("cloudtrail", "GetEventSelectors", t.get("HomeRegion"), {"TrailName": t["TrailARN"]}) for t in fed if t["TrailARN"] in groups],
         *[("logs", "DescribeMetricFilters", region, {"logGroupName": name}) for region, name in groups.values()],
     )
+    blind: list[dict[str, str]] = []  # logging trails whose logs cannot show root's activity
     found: list[dict[str, Any]] = []
     errors: list[AwsCallFailed] = []
     for trail in fed:
         if trail["TrailARN"] not in groups:
             continue
         try:
-            if not run.snapshot.call("cloudtrail", "GetTrailStatus", trail.get("HomeRegion"), Name=trail["TrailARN"])["IsLogging"]:
+            status = run.snapshot.call("cloudtrail", "GetTrailStatus", trail.get("HomeRegion"), Name=trail["TrailARN"])
+            if not status["IsLogging"]:
+                continue
+            stalled = logs_delivery_stalled(status)
+            if stalled:
+                blind.append({"trail": trail["Name"], "why": stalled})
+                continue
+            scope = management_scope(run.snapshot.call("cloudtrail", "GetEventSelectors", trail.get("HomeRegion"), TrailName=trail["TrailARN"]))
+            if scope:
+                blind.append({"trail": trail["Name"], "why": scope})
                 continue
             found.extend(_cis_alarms(run, trail, *groups[trail["TrailARN"]]))
         except AwsCallFailed as error:  # one unreadable trail does not hide another that works
             errors.append(error)
     evidence["cis_filters"] = found
+    if blind:
+        evidence["trails_not_logging_root_activity"] = blind
     if errors:
         evidence["errors"] = [_error(e) for e in errors]
     if any(t.get("confirmed") and t["delivery"] == Delivery.ALLOWED.value for f in found for t in f["topics"]):
@@ -380,4 +439,7 @@ def metric_filter(run: CheckRun) -> PathResult:
     if found:
         return PathResult(Status.FAIL, "The CIS root-usage metric filter exists, but no alarm on it notifies a confirmed SNS subscription.", evidence,
                           Reason.NO_CONFIRMED_SUBSCRIBER)
+    if blind:
+        return PathResult(Status.FAIL, f"The multi-region trail {blind[0]['trail']} cannot feed the CIS root-usage filter: {blind[0]['why']}. "
+                          "Fix it, or let Rootwarden set up an EventBridge alert.", evidence, Reason.NO_ALERT)
     return PathResult(Status.FAIL, "No CIS root-usage metric filter on a logging multi-region trail's log group.", evidence, Reason.NO_ALERT)

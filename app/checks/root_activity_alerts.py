@@ -32,7 +32,8 @@ INFO = CheckInfo(
     fixable=True,
     actions=(
         "events:ListRules", "events:TestEventPattern", "events:ListTargetsByRule", "sns:ListSubscriptionsByTopic",
-        "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarmsForMetric",
+        "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "logs:DescribeMetricFilters",
+        "cloudwatch:DescribeAlarmsForMetric",
         "sns:GetTopicAttributes", "kms:DescribeKey", "kms:GetKeyPolicy",
     ),
 )
