@@ -1,7 +1,7 @@
 """Steps 1–3: the root user's credentials, MFA and recent use, judged from live (moto) data."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -175,3 +175,45 @@ def test_mfa_hardware_unknown_when_identity_denied(account):
     account.root.mfa_active = True
     finding = account.check("root.mfa-hardware", deny=("sts:GetCallerIdentity",))
     assert finding.status is Status.UNKNOWN and "sts:GetCallerIdentity" in finding.summary
+
+
+# -- the credential report can be up to 4 hours old: CloudTrail covers the hours since ---------
+def _recent_use_with_report_from(account, hours_ago: float, root_event_minutes_ago: float | None, deny: tuple[str, ...] = ()):
+    from app.checks import BY_ID
+    from app.practice import moto_gaps
+    from app.runner import run_checks
+
+    account.root.password_last_used = NOW - timedelta(days=45)
+    if root_event_minutes_ago is not None:
+        moto_gaps.extras(ACCOUNT_ID).root_events.append({
+            "EventId": "fresh-root-sign-in", "EventName": "ConsoleLogin", "ReadOnly": "false", "EventSource": "signin.amazonaws.com",
+            "EventTime": datetime.now(timezone.utc) - timedelta(minutes=root_event_minutes_ago), "Username": "root", "Resources": []})
+    ctx = account.context(None, deny)
+
+    def older_report(parsed, **_):
+        if "GeneratedTime" in parsed:
+            parsed["GeneratedTime"] = datetime.now(timezone.utc) - timedelta(hours=hours_ago)
+
+    ctx.add_hook("after-call.iam.GetCredentialReport", older_report)
+    (finding,) = run_checks(ctx, [BY_ID["root.recent-use"]], sleep=lambda s: None)
+    return finding
+
+
+def test_root_use_after_the_credential_report_was_made_is_seen_in_cloudtrail(account):
+    finding = _recent_use_with_report_from(account, hours_ago=3, root_event_minutes_ago=30)
+    assert finding.status is Status.FAIL and finding.reason == "used-recently"
+    assert "CloudTrail" in finding.summary
+
+
+def test_no_root_use_since_the_report_keeps_the_pass_and_says_so(account):
+    finding = _recent_use_with_report_from(account, hours_ago=3, root_event_minutes_ago=None)
+    assert finding.status is Status.PASS and "CloudTrail" in finding.summary
+
+
+def test_an_event_older_than_the_report_is_already_in_it(account):
+    assert _recent_use_with_report_from(account, hours_ago=1, root_event_minutes_ago=120).status is Status.PASS
+
+
+def test_cloudtrail_denied_keeps_the_pass_but_names_what_could_not_be_seen(account):
+    finding = _recent_use_with_report_from(account, hours_ago=3, root_event_minutes_ago=30, deny=("cloudtrail:LookupEvents",))
+    assert finding.status is Status.PASS and "cloudtrail:LookupEvents" in finding.summary

@@ -1,12 +1,12 @@
 """root.recent-use: the root user has not been used recently."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from app.aws.credential_report import parse_date
 import app.checks.root_credentials as rc
 from app.checks.base import Check, CheckRun
-from app.errors import MalformedResponse
+from app.errors import AwsCallFailed, MalformedResponse
 from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step, rfc3339
 
 INFO = CheckInfo(
@@ -29,12 +29,36 @@ INFO = CheckInfo(
         cis=("CIS AWS Foundations v5 1.6",),
         docs=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks",),
     ),
+    actions=("cloudtrail:LookupEvents",),  # root activity since the (up to 4 hours old) credential report
 )
 
 USE_FIELDS = ("password_last_used", "access_key_1_last_used_date", "access_key_2_last_used_date")
+# IAM hands out a credential report up to 4 hours old; CloudTrail's event history covers the
+# hours since (with a margin for its few minutes of delivery delay).
+REPORT_MAX_AGE = timedelta(hours=4, minutes=15)
+ROOT_EVENTS_SINCE_REPORT = "root.recent-use:cloudtrail"
+
+
+def _root_events_lately(run: CheckRun) -> list[datetime]:
+    """When root acted in the last ``REPORT_MAX_AGE``, per CloudTrail in the sign-in region
+    (root sign-ins and global-service calls are recorded there). Newest first; one page."""
+    page = run.snapshot.call("cloudtrail", "LookupEvents", run.snapshot.sign_in_region,
+                             LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "root"}],
+                             StartTime=run.now - REPORT_MAX_AGE, EndTime=run.now, MaxResults=50)
+    return sorted((e["EventTime"] for e in page.get("Events") or [] if isinstance(e.get("EventTime"), datetime)), reverse=True)
+
+
+def _report_time(text: str, now: datetime) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return now - REPORT_MAX_AGE  # unknown: assume the oldest a report can be
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def evaluate(run: CheckRun) -> Outcome:
+    lately = lambda: run.snapshot.memo(ROOT_EVENTS_SINCE_REPORT, lambda: _root_events_lately(run), "cloudtrail:LookupEvents")  # noqa: E731
+    run.snapshot.start(lately)  # beside the credential report, not after it
     report = run.snapshot.credential_report()
     row = report.root
     if row is None:
@@ -45,11 +69,25 @@ def evaluate(run: CheckRun) -> Outcome:
     threshold = run.settings.recent_use_days
     evidence = {**raw, "threshold_days": threshold, "credential_report_generated": report.generated_time}
     as_of = f" (credential report of {report.generated_time})" if report.generated_time else ""
+    since_report = ""
+    try:
+        made = _report_time(report.generated_time, run.now)
+        later = [when for when in lately() if when > made]
+    except AwsCallFailed as error:  # the report's verdict stands; say what could not be seen
+        evidence["cloudtrail_since_report"] = {"error": error.action}
+        since_report = f" Root use in the hours since the report could not be checked ({error.action} failed)."
+    else:
+        evidence["cloudtrail_since_report"] = {"root_events": len(later)}
+        if later:
+            used.append((later[0], "cloudtrail"))
+        else:
+            since_report = " CloudTrail shows no root activity since."
     if not used:
-        return Outcome(Status.PASS, f"The credential report shows no root use at all{as_of}.", evidence, Reason.NEVER_USED)
+        return Outcome(Status.PASS, f"The credential report shows no root use at all{as_of}.{since_report}", evidence, Reason.NEVER_USED)
     newest, via = max(used)  # the newest of the dates, not the first one present
     evidence["last_used"] = rfc3339(newest)
-    how = "signed in" if via == "password_last_used" else "used an access key"
+    how = {"password_last_used": "signed in", "cloudtrail": "acted (CloudTrail event history, after the credential report)"}.get(
+        via, "used an access key")
     days = (run.now - newest).days
     started = run.settings.session_started_at
     if started is not None and newest >= started:
@@ -57,7 +95,8 @@ def evaluate(run: CheckRun) -> Outcome:
     if run.now - newest <= timedelta(days=threshold):
         ago = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
         return Outcome(Status.FAIL, f"Root {how} {ago} (within {threshold} days): use an admin identity instead.", evidence, Reason.USED_RECENTLY)
-    return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days){as_of}.", evidence, Reason.NOT_USED_RECENTLY)
+    return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days){as_of}.{since_report}", evidence,
+                   Reason.NOT_USED_RECENTLY)
 
 
 CHECK = Check(INFO, evaluate, shared=("credential_report",))
