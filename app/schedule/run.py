@@ -29,7 +29,7 @@ def due(schedule: store.Schedule, last: dict[str, Any] | None, now: datetime) ->
 
 def run_scheduled(name: str, sink: Sink = notify, now: datetime | None = None, force: bool = False) -> int:
     """One scheduled run; returns verify's exit code (0 when not yet due)."""
-    from app.cli_verify import run
+    from app.cli.verify import run
     from app.model import rfc3339
     from app.runner import exit_code
 

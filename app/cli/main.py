@@ -131,19 +131,19 @@ def _dispatch(argv: Sequence[str] | None, open_wizard: Callable[[bool], int] | N
     args = parser.parse_args(argv)
     try:
         if args.command == "verify":
-            from app.cli_verify import verify
+            from app.cli.verify import verify
 
             return finish_without_waiting(verify(args))
         if args.command in ("record", "key", "report"):
-            from app.cli_record import record_command
+            from app.cli.record import record_command
 
             return record_command(args, render_report)
         if args.command == "profile":
-            from app.cli_profile import profile_command
+            from app.cli.profile import profile_command
 
             return profile_command(args)
         if args.command == "schedule":
-            from app.cli_schedule import schedule_command
+            from app.cli.schedule import schedule_command
 
             return finish_without_waiting(schedule_command(args))
         if args.command == "policy":
@@ -202,7 +202,3 @@ def finish_without_waiting(code: int) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())
