@@ -194,7 +194,7 @@ def as_json(context: dict[str, Any], findings: list[Finding]) -> dict[str, Any]:
 
 
 def as_text(context: dict[str, Any], findings: list[Finding], colour: bool = False) -> str:
-    from app.checklist_text import render
+    from app.text.checklist import render
 
     alias = f" ({context['account_alias']})" if context.get("account_alias") else ""
     who = "ROOT USER" if context["caller_is_root"] else "not root"
