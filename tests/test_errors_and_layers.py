@@ -91,7 +91,7 @@ def test_app_never_imports_qt_or_ui():
 
 
 def test_command_line_path_loads_neither_qt_nor_moto():
-    code = "import sys, ui.launch, app.cli.verify, app.runner, app.policy; print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'moto')))"
+    code = "import sys, ui.launch, app.cli.verify, app.verification, app.runner, app.policy; print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'moto')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     assert out == "[]"
 
