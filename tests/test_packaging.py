@@ -19,6 +19,19 @@ def test_version_comes_from_the_package_metadata():
     assert out.returncode == 0 and out.stdout.strip() == f"rootwarden {version('rootwarden')}"
 
 
+def test_licence_is_an_spdx_string_that_the_required_setuptools_reads():
+    """A licence table makes setuptools print a deprecation banner on every install; the SPDX
+    string (PEP 639) needs setuptools 77 or later as the build requirement."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "Apache-2.0"
+    (setuptools,) = [Requirement(r) for r in project["build-system"]["requires"] if Requirement(r).name == "setuptools"]
+    assert not setuptools.specifier.contains("76.9") and setuptools.specifier.contains("77.0")
+
+
 @pytest.mark.skipif(not shutil.which("desktop-file-validate"), reason="desktop-file-utils not installed (CI installs it)")
 def test_desktop_file_validates():
     result = subprocess.run(["desktop-file-validate", str(LINUX / "dev.rootwarden.Rootwarden.desktop")], capture_output=True, text=True)

@@ -19,7 +19,7 @@ from app.record import history
 from app.record.completion import build_statement, make_predicate, record_id, sign, verify_bytes
 from app.record.dsse import BadRecord, keyid, pae
 from app.record.signing_key import SigningKey
-from app.report_content import RECIPE
+from app.text.report import RECIPE
 from tests.memory_keyring import MemoryKeyring
 
 

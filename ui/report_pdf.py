@@ -1,6 +1,6 @@
 """Render a verified record as the printable report: PDF through QPdfWriter, or a printer.
 
-The content comes from ``app.report_content``; this module only lays it out with Qt
+The content comes from ``app.text.report``; this module only lays it out with Qt
 (QTextDocument), draws the QR code of the record's sha256 from qrcode's matrix, and uses the
 bundled font. UI thread only (Qt painting).
 """
@@ -14,7 +14,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
                            QTextDocument)
 
-from app.report_content import QR_RESOURCE, STYLESHEET, footer_text, report_html, watermark
+from app.text.report import QR_RESOURCE, STYLESHEET, footer_text, report_html, watermark
 from ui.fonts import FAMILY, register_fonts
 from ui.widgets.qr_code import qr_matrix
 

@@ -6,7 +6,6 @@ Runs unattended: no prompt ever (no terminal), every problem is logged and, when
 """
 from __future__ import annotations
 
-import argparse
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -29,7 +28,7 @@ def due(schedule: store.Schedule, last: dict[str, Any] | None, now: datetime) ->
 
 def run_scheduled(name: str, sink: Sink = notify, now: datetime | None = None, force: bool = False) -> int:
     """One scheduled run; returns verify's exit code (0 when not yet due)."""
-    from app.cli_verify import run
+    from app.verification import VerifyRequest, run
     from app.model import rfc3339
     from app.runner import exit_code
 
@@ -40,11 +39,10 @@ def run_scheduled(name: str, sink: Sink = notify, now: datetime | None = None, f
     history = store.outcomes(name)
     if not force and not due(schedule, history[-1] if history else None, now):
         return 0
-    args = argparse.Namespace(demo=False, profile=schedule.profile, aws_profile=None, region=None, mfa_code=None, format="json",
-                              recent_use_days=30, sign=schedule.sign, out=None, operator="rootwarden schedule")
+    request = VerifyRequest(profile=schedule.profile, sign=schedule.sign, operator="rootwarden schedule")
     entry: dict[str, Any] = {"schedule": name, "profile": schedule.profile, "time": rfc3339(now)}
     try:
-        result = run(args)
+        result = run(request)
     except RootwardenError as problem:
         entry.update(exit_code=3, summary=f"could not run: {problem}", statuses=None)
         earlier = history[-1] if history else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
-from app.checklist_text import tally
+from app.text.checklist import tally
 from app.model import Step
 from app.session import WizardSession
 from ui import errors

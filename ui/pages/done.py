@@ -9,7 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from ui.widgets.schedule_box import ScheduleBox
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
 
-from app.checklist_text import tally
+from app.text.checklist import tally
 from app.session import WizardSession
 from ui import errors
 from ui.tasks import change_pool, run_task
@@ -99,7 +99,7 @@ class DonePage(QWizardPage):
                               f"An unsigned summary is at <code>{escape(s.saved_path)}</code>. Fix the keyring, then press "
                               "<b>Sign now</b>; a PDF exported meanwhile says UNSIGNED on every page.")
             if s.saved_predicate is not None:
-                from app.report_content import UnsignedSummary
+                from app.text.report import UnsignedSummary
 
                 self._record_loaded(UnsignedSummary(s.saved_predicate))
 

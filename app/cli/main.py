@@ -2,7 +2,8 @@
 
 Kept light on purpose: nothing from Qt, and boto3/moto only once a command needs them, so
 ``rootwarden verify`` starts fast. Every error reaches the user as one clear line on stderr and
-an exit code; never a traceback (set ROOTWARDEN_DEBUG=1 to see one).
+an exit code; never a traceback (set ROOTWARDEN_DEBUG=1 to see one). Output into a pipe whose
+reader has gone (``rootwarden policy | head -1``) ends quietly with exit code 141.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sys
 from typing import Callable, NoReturn, Sequence
 
 EXIT_CONNECT = 3
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a command cut off by `| head`
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,23 +116,34 @@ def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] |
          render_report: Callable[..., object] | None = None) -> int:
     """Run a command; with none, ``open_wizard(demo)``. The ``ui`` launcher passes in the two
     things that need Qt (the wizard and the PDF renderer), so this module never imports the UI."""
+    try:
+        code = _dispatch(argv, open_wizard, render_report)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a closed pipe shows here at the latest, not at interpreter exit
+    except BrokenPipeError:
+        return _stdout_closed()
+    return code
+
+
+def _dispatch(argv: Sequence[str] | None, open_wizard: Callable[[bool], int] | None,
+              render_report: Callable[..., object] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "verify":
-            from app.cli_verify import verify
+            from app.cli.verify import verify
 
             return finish_without_waiting(verify(args))
         if args.command in ("record", "key", "report"):
-            from app.cli_record import record_command
+            from app.cli.record import record_command
 
             return record_command(args, render_report)
         if args.command == "profile":
-            from app.cli_profile import profile_command
+            from app.cli.profile import profile_command
 
             return profile_command(args)
         if args.command == "schedule":
-            from app.cli_schedule import schedule_command
+            from app.cli.schedule import schedule_command
 
             return finish_without_waiting(schedule_command(args))
         if args.command == "policy":
@@ -143,11 +156,24 @@ def main(argv: Sequence[str] | None = None, open_wizard: Callable[[bool], int] |
                   "From here, use a command such as `verify`.", file=sys.stderr)
             return EXIT_CONNECT
         return open_wizard(args.demo)
+    except BrokenPipeError:
+        raise  # the reader has gone (`| head`): not an error to report, see main()
     except KeyboardInterrupt:
         print("rootwarden: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the one place the CLI turns errors into words
         return _report(error)
+
+
+def _stdout_closed() -> int:
+    """Whoever read standard output has gone: end quietly (Python's documented recipe). What is
+    still buffered goes to /dev/null, so the interpreter's last flush cannot complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real stdout to redirect (pythonw, a replaced sys.stdout): nothing left to flush
+    return finish_without_waiting(EXIT_PIPE_CLOSED)
 
 
 def _report(error: Exception) -> int:
@@ -176,7 +202,3 @@ def finish_without_waiting(code: int) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -82,7 +82,7 @@ def record_command(args: argparse.Namespace, render_report: Callable[..., object
         print(f"Valid record {record.record_id[:16]}… for account {p['account_id']} ({for_terminal(p.get('mode'))}, finished {for_terminal(p.get('finished_at'))}), "
               f"signed by key {record.keyid[:16]}…, {len(p.get('findings', []))} checks.")
         return 0
-    from app.checklist_text import render
+    from app.text.checklist import render
     from app.model import finding_from_dict
 
     findings = [finding_from_dict(f) for f in p.get("findings", [])]
