@@ -92,7 +92,8 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     assert page.poll.isActive()
     screenshot(wizard, "09-step6-waiting")
     page.panel.simulate.click()
-    qtbot.waitUntil(lambda: session.step_done(Step.ALERTS) and not page.busy, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: session.findings["alerts.root-activity"].status is Status.PASS and not page.busy, timeout=TIMEOUT)
+    assert not page.poll.isActive() and not page.panel.waiting.isVisible()  # polling ends once confirmed
     screenshot(wizard, "10-step6-pass")
     title, changes, _ = confirmations[-1]
     assert title == "Set up root-activity alerts" and len(changes) == 5

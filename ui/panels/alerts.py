@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 
 from app.errors import InvalidInput
 from app.fixes.alerts import SetUpRootAlerts
-from app.model import Reason, Status
+from app.steps import Action, StepView
 from ui.pages.step_page import StepPanel
 from ui.widgets.practice_button import PracticeButton
 
@@ -42,6 +42,8 @@ class AlertsPanel(StepPanel):
                                            lambda: self.page.simulate(self.session.practice.simulate_confirm_subscriptions))
             self.simulate.hide()
             layout.addWidget(self.simulate, 0, Qt.AlignmentFlag.AlignLeft)
+        self.offers = {Action.SET_UP_ALERTS: self.box, Action.CONFIRM_SUBSCRIPTION: self.waiting,
+                       Action.SIMULATE_CONFIRMATION: self.simulate}
 
     def submit(self) -> None:
         try:
@@ -51,27 +53,12 @@ class AlertsPanel(StepPanel):
             self.email.setFocus()
             return
         self.error.clear()
-        self.page.apply_fix(fix, "Set up root-activity alerts", then=self._wait_for_confirmation)
+        self.page.apply_fix(fix, "Set up root-activity alerts")
 
-    def _passes(self) -> bool:
-        finding = self.session.findings.get("alerts.root-activity")
-        return finding is not None and finding.status is Status.PASS
-
-    def _wait_for_confirmation(self) -> None:
-        self.page.start_polling(self._passes)
-
-    def refresh(self) -> None:
+    def render(self, view: StepView) -> None:
+        super().render(view)
         region = self.session.identity.partition.sign_in_region if self.session.identity else None
         self.explain.setText(
             f"Rootwarden creates an SNS topic, an EventBridge rule in {region or 'the sign-in region'} for root sign-ins and root API "
             "calls (read-only ones included), and an e-mail subscription. AWS then e-mails a confirmation link: alerts start once "
             "it is clicked. The rule sees API calls made in that region and to global services such as IAM.")
-        finding = self.session.findings.get("alerts.root-activity")
-        status = finding.status if finding else None
-        pending = finding is not None and finding.reason == Reason.PENDING_CONFIRMATION
-        self.box.setVisible(status in (Status.FAIL, Status.WARN) and not pending)
-        self.waiting.setVisible(pending)
-        if self.simulate is not None:
-            self.simulate.setVisible(pending)
-        if pending:
-            self._wait_for_confirmation()

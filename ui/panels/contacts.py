@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 
 from app.errors import InvalidInput
 from app.fixes.contacts import TYPES, Contact, SetAlternateContact
-from app.model import Status
+from app.model import Step
+from app.steps import Action, StepView, describe
 from ui.pages.step_page import StepPanel
 
 FIELDS = (("Name", "name", 64), ("Title", "title", 50), ("E-mail", "email", 254), ("Phone", "phone", 25))
@@ -69,7 +70,7 @@ class ContactsPanel(StepPanel):
             form.hide()
             layout.addWidget(form)
 
-    def refresh(self) -> None:
+    def render(self, view: StepView) -> None:
+        missing = describe(Step.CONTACTS).missing(self.session.step_facts(Step.CONTACTS))
         for contact_type, form in self.forms.items():
-            finding = self.session.findings.get(f"contacts.{contact_type.lower()}")
-            form.setVisible(finding is not None and finding.status is Status.FAIL)
+            form.setVisible(view.offers(Action.SET_CONTACTS) and contact_type in missing)

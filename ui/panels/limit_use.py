@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
 from app import root_activity
 from app.errors import AwsCallFailed
-from app.model import Status
+from app.steps import Action
 from ui.pages.step_page import StepPanel
 from ui.tasks import run_task
 from ui.widgets.practice_button import PracticeButton
@@ -37,6 +37,7 @@ class LimitUsePanel(StepPanel):
                 lambda: self.page.simulate(lambda: self.session.practice.simulate_time_passes(31), then=self.load_timeline))
             self.simulate_button.hide()
             layout.addWidget(self.simulate_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.offers = {Action.SIMULATE_TIME_PASSES: self.simulate_button}
 
     def activate(self) -> None:
         self.load_timeline()
@@ -57,8 +58,3 @@ class LimitUsePanel(StepPanel):
             self.timeline.set_message(f"Unknown: {error}")
         else:
             self.timeline.set_message("Root activity could not be loaded.")
-
-    def refresh(self) -> None:
-        if self.simulate_button is not None:
-            finding = self.session.findings.get("root.recent-use")
-            self.simulate_button.setVisible(finding is not None and finding.status is Status.FAIL)
