@@ -298,3 +298,39 @@ def test_the_session_gives_each_step_its_facts():
     assert session.step_view(Step.ACCESS_KEYS).progress is Progress.FINISHES_LATER and not session.step_done(Step.ACCESS_KEYS)
     session.skipped[Step.MFA] = "later"
     assert session.step_facts(Step.MFA).skipped and not session.step_facts(Step.LIMIT_USE).skipped
+
+
+# -- the step list ---------------------------------------------------------------------------------
+
+def test_jumps_go_back_to_visited_pages_but_never_past_a_commit_page():
+    from app.flow import PageId as P
+    from app.steps.outline import can_jump_back
+
+    history = [P.WELCOME, P.CONNECT, P.STEP_1, P.STEP_2, P.STEP_3]
+    assert can_jump_back(history, P.STEP_1, lambda p: False)
+    assert not can_jump_back(history, P.STEP_3, lambda p: False)  # already there
+    assert not can_jump_back(history, P.STEP_4, lambda p: False)  # never visited
+    signed = [*history, P.STEP_4, P.STEP_5, P.STEP_6, P.REVIEW, P.DONE]
+    assert not can_jump_back(signed, P.STEP_2, lambda p: p is P.REVIEW)
+    assert can_jump_back(signed[:-1], P.STEP_2, lambda p: p is P.REVIEW)  # from Review itself: yes
+
+
+def test_the_outline_lists_the_path_with_words_and_reachability():
+    from app.flow import FlowState, Mode, PageId as P
+    from app.steps.outline import outline
+
+    flow = FlowState(Mode.SETUP)
+    found = {**PASSING, "root.mfa": NO_MFA}
+    views = {s: view(s, StepFacts(findings=found if s <= Step.MFA else {}, skipped=s is Step.ACCESS_KEYS)) for s in Step}
+    views[Step.ACCESS_KEYS] = view(Step.ACCESS_KEYS, StepFacts(findings={"root.access-keys": KEY_ACTIVE}, skipped=True))
+    entries = outline(flow, views, [P.WELCOME, P.CONNECT, P.STEP_1, P.STEP_2])
+    assert [e.label for e in entries][:3] == ["Welcome", "Connect", "Step 1 · Remove root access keys"]
+    assert len(entries) == 10 and entries[-1].label == "Done"
+    by_page = {e.page: e for e in entries}
+    assert by_page[P.STEP_1].word == "Skipped" and by_page[P.STEP_1].reachable
+    assert by_page[P.STEP_2].word == "Needs action" and by_page[P.STEP_2].current and not by_page[P.STEP_2].reachable
+    assert by_page[P.STEP_3].word == "Not yet" and not by_page[P.STEP_3].reachable
+    assert by_page[P.CONNECT].word == "Done"
+    assert by_page[P.STEP_1].accessible_name == "Step 1 · Remove root access keys: Skipped, press Enter to go back to it"
+    reverify = outline(FlowState(Mode.REVERIFY), views, [P.WELCOME])
+    assert [e.page for e in reverify] == [P.WELCOME, P.CONNECT, P.CHECKLIST, P.REVIEW, P.DONE]
