@@ -26,7 +26,7 @@ def root_use_advice(threshold_days: int, last_used: str | None) -> tuple[str, ..
         f"Root was used within the last {threshold_days} days{when}. No change in the account makes this check pass "
         f"today: it passes once {threshold_days} days go by without any root sign-in or root access-key use.",
         "Skip this step for now with that reason (it is recorded), finish the other steps, and re-verify after "
-        f"{threshold_days} quiet days with Welcome → Re-verify (or `rootwarden verify`).",
+        f"{threshold_days} quiet days with Welcome → Re-verify (or the command rootwarden verify).",
         "Using root for a task on the list below is legitimate; it restarts the count, so do those tasks first and "
         "everything else with an administrator identity.",
     )

@@ -1,8 +1,6 @@
 """Step pages: states, gating, fixes with invalid input and with AWS failing midway."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
-
 from app.model import Status, Step
 from tests.support import denier
 from tests.ui.conftest import goto_step, screenshot
@@ -28,15 +26,19 @@ def test_loading_then_fail_and_gating(qtbot, connected):
     assert not page.isComplete() and not wizard.button(wizard.WizardButton.NextButton).isEnabled()
 
 
-def test_skip_needs_a_reason(qtbot, connected, monkeypatch, shown_errors):
+def test_skip_needs_a_reason(qtbot, connected):
+    """The real skip dialog: blank or whitespace never skips; a reason does, and moves on."""
+    from tests.ui.test_limit_use import answer_skip
+
     wizard = connected
     wizard.next()
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("   ", True))
+    seen = answer_skip(qtbot, "   ", then_cancel=True)
     page.skip()
-    assert Step.ACCESS_KEYS not in wizard.session.skipped and shown_errors[-1][0] == "Please correct the form"
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("The root key is used by a legacy backup job until March", True))
+    assert seen == [(False, True)]  # OK disabled and "a reason is needed" shown; then cancelled
+    assert Step.ACCESS_KEYS not in wizard.session.skipped and wizard.currentPage() is page
+    answer_skip(qtbot, "The root key is used by a legacy backup job until March")
     page.skip()
     assert wizard.session.skipped[Step.ACCESS_KEYS].startswith("The root key")
     assert wizard.currentPage().step is Step.MFA  # moved on

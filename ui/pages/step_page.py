@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from app.checks import BY_ID
 from app.fixes.base import Fix
 from app.model import Step
 from app.session import WizardSession
-from app.steps import PollStart, Progress, StepView
+from app.steps import ActionKind, PollStart, Progress, StepView
 from app.steps.base import POLL_SECONDS
 from app.steps_text import INTROS
 from ui import confirm as confirm_module
@@ -28,6 +28,7 @@ from ui.plain import make_plain
 from ui.tasks import TaskHandle, change_pool, run_task
 from ui.widgets.check_card import CheckCard
 from ui.widgets.controls import button
+from ui.widgets.skip_dialog import ask_skip_reason
 
 POLL_MS = POLL_SECONDS * 1000
 
@@ -58,6 +59,10 @@ class StepPanel(QWidget):
     def busy(self) -> bool:
         """The panel's own background work (a lookup before a confirmation) is running."""
         return False
+
+    def skip_example(self) -> str:
+        """An example reason for the skip dialog's placeholder (never filled in for the user)."""
+        return ""
 
     def activate(self) -> None:
         """Called each time the page is entered (the session is connected by then)."""
@@ -160,13 +165,13 @@ class StepPage(QWizardPage):
         self._update()
 
     def skip(self) -> None:
-        reason, ok = QInputDialog.getText(self, "Skip for now", f"Why skip “{self.step.title}”? (recorded in the review and the record)")
-        if ok and reason.strip():
-            self.session.skipped[self.step] = reason.strip()
-            self._update()
-            self.wizard().next()
-        elif ok:
-            errors.show_error(self, errors.InvalidInput("Reason", "is required to skip a step"))
+        example = self.panel.skip_example() if self.panel else ""
+        reason = ask_skip_reason(self, self.step.title, example)
+        if reason is None:
+            return
+        self.session.skipped[self.step] = reason
+        self._update()
+        self.wizard().next()
 
     def console_opened(self) -> None:
         """The user opened the AWS console from this page: a poll that waits for that starts."""
@@ -243,6 +248,8 @@ class StepPage(QWizardPage):
             self.state.setText("Checking the account…" if self.runs.busy else "Applying the change…")
         elif self.poll.isActive():
             self.state.setText(f"Waiting for the change in AWS; re-checking every {plan.every_seconds} s…")
+        elif view.progress is Progress.NEEDS_ACTION and view.actions and all(a.kind is ActionKind.ADVICE for a in view.actions):
+            self.state.setText("Nothing can make this pass today (see above): skip this step for now with a reason.")
         elif view.progress is Progress.SKIPPED:
             self.state.setText(f"Skipped: {self.session.skipped[self.step]}")
         else:
