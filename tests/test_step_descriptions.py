@@ -334,3 +334,19 @@ def test_the_outline_lists_the_path_with_words_and_reachability():
     assert by_page[P.STEP_1].accessible_name == "Step 1 · Remove root access keys: Skipped, press Enter to go back to it"
     reverify = outline(FlowState(Mode.REVERIFY), views, [P.WELCOME])
     assert [e.page for e in reverify] == [P.WELCOME, P.CONNECT, P.CHECKLIST, P.REVIEW, P.DONE]
+
+
+def test_step5_tells_the_form_which_contacts_are_missing_set_or_unreadable():
+    missing = finding("contacts.billing", Status.FAIL, Reason.CONTACT_MISSING)
+    denied = finding("contacts.operations", Status.UNKNOWN, Reason.DENIED)
+    states = describe(Step.CONTACTS).states(facts(PASSING["contacts.security"], missing, denied))
+    assert states == {"SECURITY": "set", "BILLING": "missing", "OPERATIONS": "unknown"}
+
+
+def test_step6_alerts_go_to_the_security_contact_by_default():
+    from app.steps.alerts import default_address
+
+    security = finding("contacts.security", Status.PASS, Reason.COMPLIANT, EmailAddress="sec@example.com", Name="Sec")
+    assert default_address(facts(security)) == "sec@example.com"
+    assert default_address(facts(finding("contacts.security", Status.FAIL, Reason.CONTACT_MISSING))) is None
+    assert default_address(facts()) is None

@@ -27,3 +27,13 @@ class AlertsStep(StepDescription):
 
     def _poll(self, facts: StepFacts) -> Poll | None:
         return Poll((ALERTS,)) if self._pending(facts) else None
+
+
+def default_address(facts: StepFacts) -> str | None:
+    """Where alerts go unless the user says otherwise (SPEC §4 Step 6): the security contact's
+    e-mail address, when AWS has one."""
+    security = facts.findings.get("contacts.security")
+    if security is None or security.status is not Status.PASS:
+        return None
+    address = security.evidence.get("EmailAddress")
+    return address if isinstance(address, str) and address else None

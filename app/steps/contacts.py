@@ -23,5 +23,12 @@ class ContactsStep(StepDescription):
         return tuple(t for t in CONTACT_TYPES if facts.status(check_id(t)) is Status.FAIL
                      and facts.reason(check_id(t)) == Reason.CONTACT_MISSING.value)
 
+    def states(self, facts: StepFacts) -> dict[str, str]:
+        """Each contact as the form shows it: "missing" (to fill in), "set" (AWS has it; the
+        passing finding's evidence holds its values) or "unknown" (not read, or not readable)."""
+        missing = self.missing(facts)
+        return {t: "missing" if t in missing else "set" if facts.status(check_id(t)) is Status.PASS else "unknown"
+                for t in CONTACT_TYPES}
+
     def _actions(self, facts: StepFacts) -> tuple[Action, ...]:
         return (Action.SET_CONTACTS,) if self.missing(facts) else ()

@@ -6,8 +6,9 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLine
 
 from app.errors import InvalidInput
 from app.fixes.alerts import SetUpRootAlerts
-from app.model import Status
+from app.model import Step
 from app.steps import Action, StepView
+from app.steps.alerts import default_address
 from ui.pages.step_page import StepPanel
 from ui.plain import make_plain
 from ui.widgets.practice_button import PracticeButton
@@ -79,9 +80,8 @@ class AlertsPanel(StepPanel):
 
     def _prefill_from_security_contact(self) -> None:
         """The security contact's address (SPEC §4 Step 6), unless the user typed another."""
-        security = self.session.findings.get("contacts.security")
-        address = security.evidence.get("EmailAddress") if security is not None and security.status is Status.PASS else None
-        if isinstance(address, str) and address and self.email.text() in ("", self._prefilled):
+        address = default_address(self.session.step_facts(Step.ALERTS))
+        if address and self.email.text() in ("", self._prefilled):
             self.email.setText(address)
             self._prefilled = address
         self.email_source.setVisible(bool(self._prefilled) and self.email.text() == self._prefilled)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLine
 
 from app.errors import InvalidInput
 from app.fixes.contacts import TYPES, Contact, SetAlternateContacts
-from app.model import Status, Step
+from app.model import Step
 from app.steps import Action, StepView, describe
 from app.steps.contacts import check_id
 from ui.pages.step_page import StepPanel
@@ -126,15 +126,10 @@ class ContactsPanel(StepPanel):
 
     def render(self, view: StepView) -> None:
         super().render(view)
-        missing = describe(Step.CONTACTS).missing(self.session.step_facts(Step.CONTACTS))
+        states = describe(Step.CONTACTS).states(self.session.step_facts(Step.CONTACTS))
         for contact_type, column in self.columns.items():
             finding = self.session.findings.get(check_id(contact_type))
-            if contact_type in missing:
-                column.fill("missing")
-            elif finding is not None and finding.status is Status.PASS:
-                column.fill("set", finding.evidence)
-            else:
-                column.fill("unknown")
+            column.fill(states[contact_type], finding.evidence if finding is not None else None)
 
     def submit(self) -> None:
         """Validate every field of every contact to be written; only then confirm and write."""
