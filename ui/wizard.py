@@ -57,7 +57,7 @@ class RootwardenWizard(QWizard):
         self.step_list.refresh()
         self.currentIdChanged.connect(self._entered)
         self.setMinimumSize(QSize(1000, 640))
-        self.resize(QSize(1200, 800))
+        self.resize(QSize(1200, 780))
 
     def _entered(self, page_id: int) -> None:
         """A step page shown again (Back, or a jump from the step list) resumes what its view asks

@@ -64,3 +64,14 @@ def test_no_jump_back_past_signing(qtbot, connected):
     history = [PageId.WELCOME, PageId.CONNECT, PageId.STEP_1, PageId.REVIEW, PageId.DONE]
     assert wizard.page(PageId.REVIEW).isCommitPage()
     assert not can_jump_back(history, PageId.STEP_1, steps._is_commit)
+
+
+def test_the_welcome_choices_show_keyboard_focus(qtbot, practice_wizard):
+    page = practice_wizard.currentPage()
+    unfocused = page.reverify.grab().toImage()
+    page.harden.setFocus()
+    qtbot.keyClick(page.harden, Qt.Key.Key_Tab)  # Tab to the next choice
+    qtbot.waitUntil(page.reverify.hasFocus, timeout=TIMEOUT)
+    focused = page.reverify.grab().toImage()
+    framed = [y for y in range(focused.height()) if focused.pixel(1, y) != unfocused.pixel(1, y)]
+    assert len(framed) > focused.height() // 2  # a frame down the focused choice's edge

@@ -36,7 +36,7 @@ QListWidget::item:disabled { color: palette(text); }
 """
 
 
-def status_icon(progress: Progress, size: int = ICON_SIZE) -> QIcon:
+def status_icon(progress: Progress, size: int = ICON_SIZE, current: bool = False) -> QIcon:
     pixmap = QPixmap(QSize(size, size) * 2)
     pixmap.setDevicePixelRatio(2)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -44,7 +44,13 @@ def status_icon(progress: Progress, size: int = ICON_SIZE) -> QIcon:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     rect = QRectF(1, 1, size - 2, size - 2)
     colour, symbol = ICONS[progress]
-    if colour is None:
+    if colour is None and current:  # "you are here", readable on the selection highlight too
+        painter.setPen(QColor("#202020"))
+        painter.setBrush(QColor("white"))
+        painter.drawEllipse(rect)
+        painter.setBrush(QColor("#202020"))
+        painter.drawEllipse(rect.adjusted(size * 0.3, size * 0.3, -size * 0.3, -size * 0.3))
+    elif colour is None:
         painter.setPen(QColor("#808080"))
         painter.drawEllipse(rect)
     else:
@@ -96,7 +102,7 @@ class StepList(QListWidget):
         self.blockSignals(True)
         self.clear()
         for entry in self.entries:
-            item = QListWidgetItem(status_icon(entry.progress), f"{entry.label}\n{entry.word}")
+            item = QListWidgetItem(status_icon(entry.progress, current=entry.current), f"{entry.label}\n{entry.word}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, entry.accessible_name)
             item.setToolTip(entry.accessible_name)
             item.setData(Qt.ItemDataRole.UserRole, int(entry.page))
