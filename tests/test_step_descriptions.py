@@ -242,7 +242,9 @@ def test_step6_polls_until_the_subscription_is_confirmed():
     result = view(Step.ALERTS, facts(pending, practice=True))
     assert result.actions == (Action.CONFIRM_SUBSCRIPTION, Action.SIMULATE_CONFIRMATION)
     assert result.poll == Poll(("alerts.root-activity",), PollStart.NOW)
+    assert result.progress is Progress.WAITING and result.progress.word == "Waiting for confirmation"
     assert result.can_go_on  # the e-mail may take a while: the admin may go on, the Done page reminds
+    assert not describe(Step.ALERTS).done(facts(pending))
     assert view(Step.ALERTS, facts(PASSING["alerts.root-activity"])).poll is None
 
 

@@ -18,6 +18,9 @@ class AlertsStep(StepDescription):
     def _pending(self, facts: StepFacts) -> bool:
         return facts.status(ALERTS) is Status.WARN and facts.reason(ALERTS) == Reason.PENDING_CONFIRMATION.value
 
+    def _waiting(self, facts: StepFacts) -> bool:
+        return self._pending(facts)
+
     def _actions(self, facts: StepFacts) -> tuple[Action, ...]:
         if self._pending(facts):
             return (Action.CONFIRM_SUBSCRIPTION, Action.SIMULATE_CONFIRMATION)

@@ -24,6 +24,7 @@ class Progress(str, enum.Enum):
     NEEDS_ACTION = "needs-action"  # a check fails
     UNKNOWN = "unknown"  # no check fails, but one could not be judged
     FINISHES_LATER = "finishes-later"  # Step 1 as root: the key in use is deleted at the very end
+    WAITING = "waiting"  # set up; waiting for the user to confirm outside Rootwarden (an e-mail link)
     SKIPPED = "skipped"
     WARNING = "warning"  # done, with a warning to read
     DONE = "done"
@@ -34,7 +35,7 @@ class Progress(str, enum.Enum):
 
     @property
     def lets_the_user_go_on(self) -> bool:
-        return self in (Progress.DONE, Progress.WARNING, Progress.SKIPPED, Progress.FINISHES_LATER)
+        return self in (Progress.DONE, Progress.WARNING, Progress.SKIPPED, Progress.FINISHES_LATER, Progress.WAITING)
 
 
 PROGRESS_WORDS = {
@@ -42,6 +43,7 @@ PROGRESS_WORDS = {
     Progress.NEEDS_ACTION: "Needs action",
     Progress.UNKNOWN: "Unknown",
     Progress.FINISHES_LATER: "Finishes at the end",
+    Progress.WAITING: "Waiting for confirmation",
     Progress.SKIPPED: "Skipped",
     Progress.WARNING: "Done, with a warning",
     Progress.DONE: "Done",
@@ -158,6 +160,8 @@ class StepDescription:
     def progress(self, facts: StepFacts) -> Progress:
         findings = [facts.findings[i] for i in self.check_ids if i in facts.findings]
         if len(findings) == len(self.check_ids) and all(self._acceptable(f, facts) for f in findings):
+            if self._waiting(facts):
+                return Progress.WAITING
             return Progress.WARNING if any(f.status is Status.WARN for f in findings) else Progress.DONE
         if facts.skipped:
             return Progress.SKIPPED
@@ -178,6 +182,9 @@ class StepDescription:
         return finding.status in ACCEPTABLE
 
     def _finishes_later(self, facts: StepFacts) -> bool:
+        return False
+
+    def _waiting(self, facts: StepFacts) -> bool:
         return False
 
     def _actions(self, facts: StepFacts) -> tuple[Action, ...]:

@@ -37,6 +37,7 @@ STATE_TEXT = {
     Progress.NEEDS_ACTION: "Fix what fails, or skip this step for now.",
     Progress.UNKNOWN: "A check could not be judged: grant what it names and re-check, or skip this step for now.",
     Progress.FINISHES_LATER: "The root access key this session uses will be deleted at the very end.",
+    Progress.WAITING: "Waiting for your confirmation (see above); you may go on meanwhile.",
     Progress.WARNING: "This step is done; read the warning above.",
     Progress.DONE: "This step is done.",
 }

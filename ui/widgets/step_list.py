@@ -24,6 +24,7 @@ ICONS = {
     Progress.UNKNOWN: (STATUS_COLOURS[Status.UNKNOWN], "?"),
     Progress.SKIPPED: (STATUS_COLOURS[Status.NOT_APPLICABLE], "»"),
     Progress.FINISHES_LATER: (STATUS_COLOURS[Status.WARN], "…"),
+    Progress.WAITING: (STATUS_COLOURS[Status.WARN], "…"),
     Progress.NOT_CHECKED: (None, ""),
 }
 ICON_SIZE = 18
