@@ -78,8 +78,10 @@ class RootKeysPanel(GuidedPanel):
         def listed(keys: list[str]) -> None:
             now, later = root_key_deletion(keys, in_use)
             changes = now.plan() + (later.plan() if later else [])
-            if not changes or not confirm_module.confirm_changes(self, "Delete root access keys", changes, "DELETE"):
+            if not changes:  # the keys are already gone: show it
                 self.page.recheck()
+                return
+            if not confirm_module.confirm_changes(self, "Delete root access keys", changes, "DELETE"):
                 return
             if later is not None:
                 self.session.deferred.append(later)
