@@ -64,7 +64,8 @@ class ContactColumn:
         """Mark each bad field (a red frame and its message as the accessible description)."""
         bad = {p.field: str(p) for p in problems}
         for label, edit in self.edits.items():
-            edit.setStyleSheet(f"border: 2px solid {ERROR_COLOUR}; padding: 1px;" if label in bad else "")
+            edit.setStyleSheet(f"border: 2px solid {ERROR_COLOUR}; padding: 1px; background: palette(base); color: palette(text);"
+                               if label in bad else "")
             edit.setAccessibleDescription(bad.get(label, ""))
         kind = self.contact_type.capitalize()
         self.error.setText("\n".join(f"{kind} — {message}" for message in bad.values()))
