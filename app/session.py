@@ -14,8 +14,11 @@ from app.aws.context import AwsContext
 from app.checks import REGISTRY, Check, Settings
 from app.connection import Identity
 from app.fixes.base import AuditLog, Fix
+from app.fixes.root_keys import DeleteKeyInUse
 from app.flow import FlowState, Mode
-from app.model import Finding, Status, Step
+from app import steps
+from app.model import Finding, Step
+from app.steps import StepFacts, StepView
 
 
 @dataclass
@@ -61,11 +64,19 @@ class WizardSession:
     def step_findings(self, step: Step) -> list[Finding]:
         return [self.findings[c.id] for c in self.checks_for(step) if c.id in self.findings]
 
+    def step_facts(self, step: Step) -> StepFacts:
+        """What the step's description (``app.steps``) decides on, as of now."""
+        return StepFacts(findings=dict(self.findings), practice=self.flow.practice,
+                         caller_is_root=bool(self.identity and self.identity.is_root), skipped=step in self.skipped,
+                         key_in_use_deferred=any(isinstance(f, DeleteKeyInUse) for f in self.deferred))
+
+    def step_view(self, step: Step) -> StepView:
+        """The step's description evaluated now: progress, actions, what to poll."""
+        return steps.view(step, self.step_facts(step))
+
     def step_done(self, step: Step) -> bool:
-        """Every check of the step is judged and none is fail or unknown."""
-        findings = self.step_findings(step)
-        return len(findings) == len(self.checks_for(step)) and all(
-            f.status not in (Status.FAIL, Status.UNKNOWN) for f in findings)
+        """Every check of the step is judged and acceptable to its description (a skip is not done)."""
+        return steps.describe(step).done(self.step_facts(step))
 
     def findings_in_order(self) -> list[Finding]:
         return [self.findings[c.id] for c in REGISTRY if c.id in self.findings]

@@ -9,7 +9,7 @@ from botocore.stub import Stubber
 from app.errors import InvalidInput
 from app.fixes.alerts import NAME, SetUpRootAlerts
 from app.fixes.base import AuditLog, FixFailed
-from app.fixes.contacts import Contact, SetAlternateContact
+from app.fixes.contacts import Contact, SetAlternateContact, SetAlternateContacts
 from app.fixes.org_root_access import EnableCentralRootAccess
 from app.fixes.root_keys import DeleteKeyInUse, root_key_deletion
 from app.model import Status
@@ -65,6 +65,31 @@ def test_contact_validation(field, contact):
 def test_contact_fix_sets_the_contact(account):
     SetAlternateContact(Contact("BILLING", "Bill", "Finance", "bill@example.com", "+44 20 7946 0000")).apply(account.context(), AuditLog(), ACCOUNT_ID)
     assert account.check("contacts.billing").status is Status.PASS
+
+
+def test_contact_problems_name_every_bad_field_at_once():
+    bad = Contact("OPERATIONS", "N" * 65, "", "ops@", "555 CALL")
+    assert [p.field for p in bad.problems()] == ["Name", "Title", "E-mail", "Phone"]
+    assert Contact("OPERATIONS", " Ops ", "Operations", "ops@example.com", "+1 (555) 010-2").problems() == []
+
+
+def test_several_contacts_are_validated_before_any_call_and_written_in_one_fix(account):
+    good = Contact("BILLING", "Bill", "Finance", "bill@example.com", "+44 20 7946 0000")
+    with pytest.raises(InvalidInput) as error:
+        SetAlternateContacts([good, Contact("OPERATIONS", "Ops", "Operations", "ops@example", "+1 555 0102")])
+    assert error.value.field == "E-mail"
+    assert account.check("contacts.billing").status is Status.FAIL  # nothing was sent
+    fix = SetAlternateContacts([good, Contact("OPERATIONS", " Ops ", "Operations", "ops@example.com", "+1 555 0102")])
+    assert [c.describe() for c in fix.plan()] == [
+        "Update billing alternate contact: name Bill, title Finance, e-mail bill@example.com, phone +44 20 7946 0000",
+        "Update operations alternate contact: name Ops, title Operations, e-mail ops@example.com, phone +1 555 0102"]
+    audit = AuditLog()
+    fix.apply(account.context(), audit, ACCOUNT_ID)
+    assert [account.check(i).status for i in ("contacts.billing", "contacts.operations")] == [Status.PASS, Status.PASS]
+    assert [e.result for e in audit.entries()] == ["done", "done"]
+    assert account.check("contacts.operations").evidence["PhoneNumber"] == "+1 555 0102"  # pre-fills the form
+    with pytest.raises(InvalidInput):
+        SetAlternateContacts([])
 
 
 def test_org_fix_enables_central_root_access(account):

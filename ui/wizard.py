@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QFrame, QMessageBox, QWidget, QWizard
 
 from app.flow import PAGE_STEPS, PageId, next_page
 from app.model import Step
@@ -17,6 +17,7 @@ from ui.panels.alerts import AlertsPanel
 from ui.panels.console_only import IdentityPanel, RootKeysPanel, RootMfaPanel
 from ui.panels.contacts import ContactsPanel
 from ui.panels.limit_use import LimitUsePanel
+from ui.widgets.step_list import StepList
 
 PANELS = {
     Step.ACCESS_KEYS: RootKeysPanel,
@@ -46,8 +47,24 @@ class RootwardenWizard(QWizard):
         self.setPage(PageId.REVIEW, ReviewPage(session))
         self.setPage(PageId.DONE, DonePage(session))
         self.setStartId(PageId.WELCOME)
-        self.setMinimumSize(QSize(880, 620))
-        self.resize(QSize(1100, 780))
+        self.step_list = StepList(self)
+        self.setSideWidget(self.step_list)
+        holder = self.step_list.parentWidget()  # Qt's watermark label draws a black box around it
+        if isinstance(holder, QFrame):
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+        for page_id in self.pageIds():
+            self.page(page_id).completeChanged.connect(self.step_list.refresh)
+        self.step_list.refresh()
+        self.currentIdChanged.connect(self._entered)
+        self.setMinimumSize(QSize(1000, 640))
+        self.resize(QSize(1200, 780))
+
+    def _entered(self, page_id: int) -> None:
+        """A step page shown again (Back, or a jump from the step list) resumes what its view asks
+        for, e.g. polling; a first visit is initialized by QWizard itself."""
+        page = self.page(page_id)
+        if isinstance(page, StepPage):
+            page._update()
 
     def reject(self) -> None:
         """Cancel, Esc and closing the window: after changes to the account that no record holds

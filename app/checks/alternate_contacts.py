@@ -44,7 +44,7 @@ def _evaluator(contact_type: str) -> Callable[[CheckRun], Outcome]:
             raise
         if contact["AlternateContactType"] != contact_type:
             raise MalformedResponse("account:GetAlternateContact", f"the {contact['AlternateContactType'][:20]!r} contact when {contact_type} was asked for")
-        evidence = {k: contact.get(k) for k in ("AlternateContactType", "Name", "Title", "EmailAddress")}
+        evidence = {k: contact.get(k) for k in ("AlternateContactType", "Name", "Title", "EmailAddress", "PhoneNumber")}
         return Outcome(Status.PASS, f"{contact_type.capitalize()} contact: {contact.get('Name')} <{contact.get('EmailAddress')}>.", evidence, Reason.COMPLIANT)
 
     return evaluate

@@ -23,24 +23,51 @@ class Contact:
     email: str
     phone: str
 
+    def trimmed(self) -> "Contact":
+        return Contact(self.contact_type, self.name.strip(), self.title.strip(), self.email.strip(), self.phone.strip())
+
+    def problems(self) -> list[InvalidInput]:
+        """Every invalid field of the trimmed contact (SPEC §4 Step 5), in form order; none
+        means AWS will accept it."""
+        c = self.trimmed()
+        found: list[InvalidInput] = []
+        if c.contact_type not in TYPES:
+            found.append(InvalidInput("Contact type", f"must be one of {', '.join(TYPES)}"))
+        if not c.name:
+            found.append(InvalidInput("Name", "is required"))
+        elif len(c.name) > 64:
+            found.append(InvalidInput("Name", "must be at most 64 characters"))
+        if not c.title:
+            found.append(InvalidInput("Title", "is required (e.g. Security team)"))
+        elif len(c.title) > 50:
+            found.append(InvalidInput("Title", "must be at most 50 characters"))
+        if not _EMAIL.match(c.email) or len(c.email) > 254:
+            found.append(InvalidInput("E-mail", "is not a valid address (like security@example.com)"))
+        if not c.phone:
+            found.append(InvalidInput("Phone", "is required (AWS needs a number for every contact)"))
+        elif not _PHONE.match(c.phone) or not any(ch.isdigit() for ch in c.phone) or len(c.phone) > 25:
+            found.append(InvalidInput("Phone", "may contain only digits, spaces and + - ( ), like +1 206 555 0100"))
+        return found
+
     def validate(self) -> "Contact":
         """The same contact, trimmed; raises ``InvalidInput`` naming the first bad field."""
-        c = Contact(self.contact_type, self.name.strip(), self.title.strip(), self.email.strip(), self.phone.strip())
-        if c.contact_type not in TYPES:
-            raise InvalidInput("Contact type", f"must be one of {', '.join(TYPES)}")
-        if not c.name:
-            raise InvalidInput("Name", "is required")
-        if len(c.name) > 64:
-            raise InvalidInput("Name", "must be at most 64 characters")
-        if not c.title:
-            raise InvalidInput("Title", "is required (e.g. Security team)")
-        if len(c.title) > 50:
-            raise InvalidInput("Title", "must be at most 50 characters")
-        if not _EMAIL.match(c.email) or len(c.email) > 254:
-            raise InvalidInput("E-mail", "is not a valid address (like security@example.com)")
-        if not c.phone or not _PHONE.match(c.phone) or not any(ch.isdigit() for ch in c.phone) or len(c.phone) > 25:
-            raise InvalidInput("Phone", "may contain only digits, spaces and + - ( ), like +1 206 555 0100")
-        return c
+        problems = self.problems()
+        if problems:
+            raise problems[0]
+        return self.trimmed()
+
+    def describe(self) -> str:
+        """Exactly what PutAlternateContact will write, for the confirmation."""
+        return (f"{self.contact_type.lower()} alternate contact: name {self.name}, title {self.title}, "
+                f"e-mail {self.email}, phone {self.phone}")
+
+
+def _put(aws: AwsContext | None, c: Contact) -> tuple[Change, object]:
+    def put() -> None:
+        aws.call("account", "PutAlternateContact", AlternateContactType=c.contact_type, Name=c.name,
+                 Title=c.title, EmailAddress=c.email, PhoneNumber=c.phone)
+
+    return Change("update", c.describe(), "account:PutAlternateContact"), put
 
 
 class SetAlternateContact(Fix):
@@ -49,11 +76,19 @@ class SetAlternateContact(Fix):
         self.name = f"Set {contact.contact_type.lower()} contact"
 
     def _steps(self, aws: AwsContext | None):
-        c = self.contact
-        change = Change("update", f"{c.contact_type.lower()} alternate contact to {c.name} <{c.email}>", "account:PutAlternateContact")
+        return [_put(aws, self.contact)]
 
-        def put() -> None:
-            aws.call("account", "PutAlternateContact", AlternateContactType=c.contact_type, Name=c.name,
-                     Title=c.title, EmailAddress=c.email, PhoneNumber=c.phone)
 
-        return [(change, put)]
+class SetAlternateContacts(Fix):
+    """Several contacts in one change (as the console edits all three at once), each validated
+    before anything is sent; one PutAlternateContact per contact, in the order given."""
+
+    name = "Set alternate contacts"
+
+    def __init__(self, contacts: list[Contact]) -> None:
+        if not contacts:
+            raise InvalidInput("Contacts", "nothing to save: fill in a contact first")
+        self.contacts = [c.validate() for c in contacts]
+
+    def _steps(self, aws: AwsContext | None):
+        return [_put(aws, c) for c in self.contacts]

@@ -1,8 +1,6 @@
 """Step pages: states, gating, fixes with invalid input and with AWS failing midway."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
-
 from app.model import Status, Step
 from tests.support import denier
 from tests.ui.conftest import goto_step, screenshot
@@ -28,15 +26,19 @@ def test_loading_then_fail_and_gating(qtbot, connected):
     assert not page.isComplete() and not wizard.button(wizard.WizardButton.NextButton).isEnabled()
 
 
-def test_skip_needs_a_reason(qtbot, connected, monkeypatch, shown_errors):
+def test_skip_needs_a_reason(qtbot, connected):
+    """The real skip dialog: blank or whitespace never skips; a reason does, and moves on."""
+    from tests.ui.test_limit_use import answer_skip
+
     wizard = connected
     wizard.next()
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("   ", True))
+    seen = answer_skip(qtbot, "   ", then_cancel=True)
     page.skip()
-    assert Step.ACCESS_KEYS not in wizard.session.skipped and shown_errors[-1][0] == "Please correct the form"
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("The root key is used by a legacy backup job until March", True))
+    assert seen == [(False, True)]  # OK disabled and "a reason is needed" shown; then cancelled
+    assert Step.ACCESS_KEYS not in wizard.session.skipped and wizard.currentPage() is page
+    answer_skip(qtbot, "The root key is used by a legacy backup job until March")
     page.skip()
     assert wizard.session.skipped[Step.ACCESS_KEYS].startswith("The root key")
     assert wizard.currentPage().step is Step.MFA  # moved on
@@ -70,7 +72,7 @@ def test_contact_form_invalid_input_sends_nothing(qtbot, connected, confirmation
     wizard = connected
     page = goto_step(qtbot, wizard, 5)
     puts = count_calls(wizard.session.aws, "PutAlternateContact")
-    form = page.panel.forms["SECURITY"]
+    column = page.panel.columns["SECURITY"]
     cases = [
         ({"Name": "", "Title": "T", "E-mail": "a@example.com", "Phone": "+1 555"}, "Name"),
         ({"Name": "N" * 65, "Title": "T", "E-mail": "a@example.com", "Phone": "+1 555"}, "Name"),
@@ -79,11 +81,11 @@ def test_contact_form_invalid_input_sends_nothing(qtbot, connected, confirmation
         ({"Name": "N", "Title": "T", "E-mail": "a@example.com", "Phone": "call me"}, "Phone"),
     ]
     for values, bad in cases:
-        for label, edit in form.edits.items():
+        for label, edit in column.edits.items():
             edit.setMaxLength(1000)
             edit.setText(values[label])
-        form.submit()
-        assert form.error.text().startswith(bad), (values, form.error.text())
+        page.panel.save.click()
+        assert column.error.text().startswith(f"Security — {bad}"), (values, column.error.text())
     screenshot(wizard, "31-step5-invalid")
     assert puts == [] and confirmations == [] and wizard.session.audit.entries() == []
 

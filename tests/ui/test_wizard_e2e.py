@@ -67,22 +67,23 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     screenshot(wizard, "07-step4-warn")
     go_next(qtbot, wizard)
 
-    # Step 5: three contact forms, each validated and confirmed.
+    # Step 5: one form for the three contacts, validated and confirmed once.
     page = wait_step_checked(qtbot, wizard)
-    screenshot(wizard, "08-step5-forms")
-    for kind, form in page.panel.forms.items():
-        assert form.isVisible()
+    assert page.panel.box.isVisible()
+    for kind, column in page.panel.columns.items():
         for label, value in (("Name", f"{kind.title()} Team"), ("Title", "Team"), ("E-mail", f"{kind.lower()}@example.com"),
                              ("Phone", "+1 206 555 0100")):
-            form.edits[label].setText(value)
-        form.save.click()
-        qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+            column.edits[label].setText(value)
+    screenshot(wizard, "08-step5-form")
+    page.panel.save.click()
     qtbot.waitUntil(lambda: session.step_done(Step.CONTACTS) and not page.busy, timeout=TIMEOUT)
-    assert [c[0] for c in confirmations][-3:] == ["Set the security contact", "Set the billing contact", "Set the operations contact"]
+    title, changes, _ = confirmations[-1]
+    assert title == "Set the alternate contacts" and len(changes) == 3
     go_next(qtbot, wizard)
 
     # Step 6: alerts; then the page waits for the subscription to be confirmed.
     page = wait_step_checked(qtbot, wizard)
+    assert page.panel.email.text() == "security@example.com"  # from the security contact just set
     assert "us-east-1" in page.panel.explain.text() and "read-only ones included" in page.panel.explain.text()
     screenshot(wizard, "09a-step6-setup")
     page.panel.email.setText("alerts@example.com")
@@ -92,7 +93,8 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     assert page.poll.isActive()
     screenshot(wizard, "09-step6-waiting")
     page.panel.simulate.click()
-    qtbot.waitUntil(lambda: session.step_done(Step.ALERTS) and not page.busy, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: session.findings["alerts.root-activity"].status is Status.PASS and not page.busy, timeout=TIMEOUT)
+    assert not page.poll.isActive() and not page.panel.waiting.isVisible()  # polling ends once confirmed
     screenshot(wizard, "10-step6-pass")
     title, changes, _ = confirmations[-1]
     assert title == "Set up root-activity alerts" and len(changes) == 5

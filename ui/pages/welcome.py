@@ -12,6 +12,12 @@ from app.flow import Mode
 from app.session import WizardSession
 
 
+# Keyboard focus must be visible: the platform style draws none on a command link in some themes.
+FOCUS_STYLE = ("QCommandLinkButton { border: 2px solid transparent; border-radius: 6px; padding: 6px; }"
+               "QCommandLinkButton:focus { border: 2px solid palette(highlight); }"
+               "QCommandLinkButton:hover { border: 2px solid palette(mid); }")
+
+
 class WelcomePage(QWizardPage):
     def __init__(self, session: WizardSession) -> None:
         super().__init__()
@@ -33,6 +39,7 @@ class WelcomePage(QWizardPage):
                                            "credentials or network needed. Opens in a separate window.")
         for button, name in ((self.harden, "Harden an account"), (self.reverify, "Re-verify"), (self.practice, "Practice account")):
             button.setAccessibleName(name)
+            button.setStyleSheet(FOCUS_STYLE)
             layout.addWidget(button)
         self.harden.clicked.connect(lambda: self._choose(Mode.SETUP))
         self.reverify.clicked.connect(lambda: self._choose(Mode.REVERIFY))

@@ -1,4 +1,5 @@
-"""Panels for console-only steps: root keys (when the caller is not root), root MFA, central identity."""
+"""Panels for console-only steps: root keys, root MFA, central identity. Each shows what the
+step's view offers (``app.steps``): console guidance, a practice simulation, a fix."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -6,17 +7,21 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from app.checks import BY_ID
 from app.fixes.root_keys import root_key_deletion
-from app.model import Reason, Status
+from app.steps import Action, StepView
 from ui import confirm as confirm_module
 from ui.pages.step_page import StepPanel
-from ui.tasks import run_task
+from ui.plain import escape
+from ui.tasks import TaskHandle, run_task
 from ui.widgets.console_guide import ConsoleGuide
 
 
 class GuidedPanel(StepPanel):
-    """Console guidance for one check; shown while that check does not pass."""
+    """Console guidance for one check, shown while the view offers ``console_action``; its
+    practice button while the view offers ``simulate_action``."""
 
     check_id = ""
+    console_action: Action
+    simulate_action: Action
     guide_title = ""
     intro = ""
     simulate_label = "Simulate the console action"
@@ -26,54 +31,45 @@ class GuidedPanel(StepPanel):
         info = BY_ID[self.check_id].info
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.guide = ConsoleGuide(self.guide_title, self.intro, info.console_steps, info.console_url,
-                                  lambda: page.start_polling(self.passes),
+        self.guide = ConsoleGuide(self.guide_title, self.intro, info.console_steps, info.console_url, page.console_opened,
                                   (lambda: page.simulate(self.simulate)) if self.session.flow.practice else None, self.simulate_label)
         layout.addWidget(self.guide)
+        self.offers = {self.console_action: self.guide, self.simulate_action: self.guide.simulate_button}
 
     def simulate(self) -> object:
         raise NotImplementedError
 
-    def passes(self) -> bool:
-        """Done with the console action (a warning is about something else, e.g. leftover IAM users)."""
-        finding = self.session.findings.get(self.check_id)
-        return finding is not None and finding.status in (Status.PASS, Status.WARN, Status.NOT_APPLICABLE)
-
-    def refresh(self) -> None:
+    def render(self, view: StepView) -> None:
+        super().render(view)
         finding = self.session.findings.get(self.check_id)
         if finding is not None:
             self.guide.set_url(finding.console_url)  # the account's partition's console
-        self.guide.setVisible(not self.passes())
 
 
 class RootKeysPanel(GuidedPanel):
     check_id = "root.access-keys"
+    console_action = Action.CONSOLE_DELETE_ROOT_KEYS
+    simulate_action = Action.SIMULATE_DELETE_ROOT_KEYS
     guide_title = "Delete the root access keys in the AWS console"
     simulate_label = "Simulate deleting the keys in the console"
     intro = ("Only the root user can delete root access keys. You are not signed in as root, so do it in the console; "
-             "this page re-checks every few seconds once you open it.")
+             "this page re-checks every few seconds until the keys are gone.")
 
     def __init__(self, page) -> None:
         super().__init__(page)
         self.delete_button = QPushButton("Delete root access keys…")
         self.delete_button.setAccessibleName("Delete root access keys")
         self.delete_button.clicked.connect(self._delete)
-        self.layout().addWidget(self.delete_button)
-        self.delete_button.hide()
+        self.layout().addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.offers[Action.DELETE_ROOT_KEYS] = self.delete_button
+        self._listing: TaskHandle | None = None
 
     @property
-    def as_root(self) -> bool:
-        """Only root can delete root keys; the caller is known once connected."""
-        return bool(self.session.identity and self.session.identity.is_root)
+    def busy(self) -> bool:
+        return self._listing is not None and not self._listing.finished
 
     def simulate(self) -> object:
         return self.session.practice.simulate_delete_root_keys()
-
-    def refresh(self) -> None:
-        finding = self.session.findings.get(self.check_id)
-        failing = finding is not None and finding.status is not Status.PASS
-        self.guide.setVisible(failing and not self.as_root)
-        self.delete_button.setVisible(failing and self.as_root)
 
     def _delete(self) -> None:
         in_use = self.session.identity.access_key_id if self.session.identity else None
@@ -82,7 +78,10 @@ class RootKeysPanel(GuidedPanel):
         def listed(keys: list[str]) -> None:
             now, later = root_key_deletion(keys, in_use)
             changes = now.plan() + (later.plan() if later else [])
-            if not changes or not confirm_module.confirm_changes(self, "Delete root access keys", changes, "DELETE"):
+            if not changes:  # the keys are already gone: show it
+                self.page.recheck()
+                return
+            if not confirm_module.confirm_changes(self, "Delete root access keys", changes, "DELETE"):
                 return
             if later is not None:
                 self.session.deferred.append(later)
@@ -91,15 +90,19 @@ class RootKeysPanel(GuidedPanel):
             else:
                 self.page.recheck()
 
-        run_task(lambda p, c: [k["AccessKeyId"] for k in aws.call("iam", "ListAccessKeys").get("AccessKeyMetadata", [])],
-                 listed, self.page.run_failed)
+        self._listing = run_task(lambda p, c: [k["AccessKeyId"] for k in aws.call("iam", "ListAccessKeys").get("AccessKeyMetadata", [])],
+                                 listed, self.page.run_failed)
+        self._listing.done.connect(self.page._update)
+        self.page._update()
 
 
 class RootMfaPanel(GuidedPanel):
     check_id = "root.mfa"
+    console_action = Action.CONSOLE_ROOT_MFA
+    simulate_action = Action.SIMULATE_ROOT_MFA
     guide_title = "Add MFA to the root user in the AWS console"
     intro = ("AWS allows root MFA only in the console. Use a <b>passkey or security key</b> (phishing-resistant) and register "
-             "a <b>second device</b> as a spare; root may have up to 8.")
+             "a <b>second device</b> as a spare; root may have up to 8. This page re-checks every few seconds until MFA is on.")
     simulate_label = "Simulate adding a security key"
 
     def __init__(self, page) -> None:
@@ -115,6 +118,7 @@ class RootMfaPanel(GuidedPanel):
         self.enroll_button.clicked.connect(self.open_enrollment)
         column.addWidget(self.enroll_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.layout().addWidget(box)
+        self.offers[Action.ENROLL_USER_MFA] = box
         self.dialog = None
 
     def open_enrollment(self) -> None:
@@ -130,6 +134,8 @@ class RootMfaPanel(GuidedPanel):
 
 class IdentityPanel(GuidedPanel):
     check_id = "identity.central"
+    console_action = Action.CONSOLE_IDENTITY_CENTER
+    simulate_action = Action.SIMULATE_IDENTITY_CENTER
     guide_title = "Enable IAM Identity Center in the AWS console"
     intro = "Enable IAM Identity Center (preferably in your organization's management account) and sign in through it."
     simulate_label = "Simulate enabling IAM Identity Center"
@@ -148,23 +154,17 @@ class IdentityPanel(GuidedPanel):
         self.users_note.setWordWrap(True)
         self.layout().addWidget(self.users_note)
         self.layout().addWidget(self.org_note)
-        self.layout().addWidget(self.org_button)
-        self.users_note.hide()
-        self.org_note.hide()
-        self.org_button.hide()
+        self.layout().addWidget(self.org_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.offers.update({Action.MOVE_CONSOLE_USERS: self.users_note, Action.ENABLE_CENTRAL_ROOT_ACCESS: self.org_button})
 
     def simulate(self) -> object:
         return self.session.practice.simulate_identity_center()
 
-    def refresh(self) -> None:
-        super().refresh()
+    def render(self, view: StepView) -> None:
+        super().render(view)
+        self.org_note.setVisible(view.offers(Action.ENABLE_CENTRAL_ROOT_ACCESS))
         central = self.session.findings.get(self.check_id)
         users = (central.evidence.get("iam_users_with_console_password") or []) if central else []
         self.users_note.setText(
-            f"<b>Next:</b> move {', '.join(users)} to IAM Identity Center, then remove their console passwords "
+            f"<b>Next:</b> move {escape(', '.join(map(str, users)))} to IAM Identity Center, then remove their console passwords "
             "(IAM → Users → Security credentials → Console access → Disable).")
-        self.users_note.setVisible(bool(central and central.status is Status.WARN and users))
-        org = self.session.findings.get("org.root-credentials-management")
-        fixable = org is not None and org.reason in (Reason.TRUSTED_ACCESS_DISABLED, Reason.FEATURES_DISABLED)
-        self.org_note.setVisible(fixable)
-        self.org_button.setVisible(fixable)

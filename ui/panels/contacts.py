@@ -1,62 +1,92 @@
-"""Step 5's panel: a validated form per missing alternate contact. Nothing reaches AWS until
-every field is valid; then the change is confirmed and applied."""
+"""Step 5's panel: one form for all three alternate contacts, as the console edits them.
+
+Missing contacts must be filled in; contacts already set are shown as AWS has them and are
+written only if changed. Every field of every contact to be written is validated before
+anything reaches AWS; then one confirmation lists exactly what will be written.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from app.errors import InvalidInput
-from app.fixes.contacts import TYPES, Contact, SetAlternateContact
-from app.model import Status
+from app.fixes.contacts import TYPES, Contact, SetAlternateContacts
+from app.model import Step
+from app.steps import Action, StepView, describe
+from app.steps.contacts import check_id
 from ui.pages.step_page import StepPanel
+from ui.plain import make_plain
 
-FIELDS = (("Name", "name", 64), ("Title", "title", 50), ("E-mail", "email", 254), ("Phone", "phone", 25))
+# (label, Contact field, AWS evidence key, the most AWS accepts)
+FIELDS = (("Name", "name", "Name", 64), ("Title", "title", "Title", 50), ("E-mail", "email", "EmailAddress", 254),
+          ("Phone", "phone", "PhoneNumber", 25))
+TEAMS = {"SECURITY": "Security team", "BILLING": "Finance team", "OPERATIONS": "Operations team"}
+ERROR_COLOUR = "#d64541"
+ERROR_STYLE = f"color: {ERROR_COLOUR}"
 
 
-class ContactForm(QGroupBox):
-    def __init__(self, panel: "ContactsPanel", contact_type: str) -> None:
-        super().__init__(f"{contact_type.capitalize()} contact")
-        self.panel, self.contact_type = panel, contact_type
-        self.setAccessibleName(f"{contact_type.capitalize()} contact form")
-        grid = QGridLayout(self)
+class ContactColumn:
+    """One contact's fields in the form: AWS's values when it has the contact, else empty."""
+
+    def __init__(self, grid: QGridLayout, column: int, contact_type: str) -> None:
+        self.contact_type = contact_type
+        kind = contact_type.capitalize()
+        self.heading = make_plain(QLabel(kind))
+        grid.addWidget(self.heading, 0, column)
         self.edits: dict[str, QLineEdit] = {}
-        team = contact_type.lower()
-        titles = {"SECURITY": "Security team", "BILLING": "Finance team", "OPERATIONS": "Operations team"}
-        placeholders = {"name": "Alex Rivera", "title": titles.get(contact_type, "Team"),
-                        "email": f"{team}@example.com", "phone": "+1 206 555 0100"}
-        for index, (label, key, limit) in enumerate(FIELDS):
+        placeholders = {"name": "Alex Rivera", "title": TEAMS[contact_type], "email": f"{contact_type.lower()}@example.com",
+                        "phone": "+1 206 555 0100"}
+        for row, (label, key, _, limit) in enumerate(FIELDS, 1):
             edit = QLineEdit(maxLength=limit, placeholderText=placeholders[key])
-            edit.setAccessibleName(f"{contact_type.capitalize()} contact {label.lower()}")
-            caption = QLabel(f"{label}:")
-            caption.setBuddy(edit)
-            row, col = divmod(index, 2)
-            grid.addWidget(caption, row, col * 2)
-            grid.addWidget(edit, row, col * 2 + 1)
+            edit.setAccessibleName(f"{kind} contact {label.lower()}")
+            grid.addWidget(edit, row, column)
             self.edits[label] = edit
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #d64541")
-        self.error.setAccessibleName(f"{contact_type.capitalize()} contact error")
-        self.save = QPushButton(f"Save {contact_type.lower()} contact…")
-        self.save.setAccessibleName(f"Save {contact_type.lower()} contact")
-        self.save.clicked.connect(self.submit)
-        grid.addWidget(self.error, 2, 0, 1, 3)
-        grid.addWidget(self.save, 2, 3, Qt.AlignmentFlag.AlignRight)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        self.error = make_plain(QLabel())  # shown below the grid, full width, so it wraps freely
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setAccessibleName(f"{kind} contact error")
+        self.error.hide()
+        self.existing: tuple[str, ...] | None = None  # what AWS has, as last filled in
+        self.state = "unknown"
+
+    def fill(self, state: str, evidence: dict | None = None) -> None:
+        """``state``: "missing", "set" (with the passing check's ``evidence``) or "unknown" (AWS's
+        answer could not be read). AWS's values replace the fields only when they change."""
+        values = tuple(str((evidence or {}).get(key) or "") for _, _, key, _ in FIELDS) if state == "set" else None
+        if state != "unknown" and values != self.existing:
+            for (label, *_), value in zip(FIELDS, values or ("",) * len(FIELDS)):
+                self.edits[label].setText(value)
+            self.existing = values
+        self.state = state
+        words = {"missing": "not set", "set": "set in AWS", "unknown": "could not be read"}
+        self.heading.setText(f"{self.contact_type.capitalize()} — {words[state]}")
+
+    def show_problems(self, problems: list[InvalidInput]) -> None:
+        """Mark each bad field (a red frame and its message as the accessible description)."""
+        bad = {p.field: str(p) for p in problems}
+        for label, edit in self.edits.items():
+            edit.setStyleSheet(f"border: 2px solid {ERROR_COLOUR}; padding: 1px; background: palette(base); color: palette(text);"
+                               if label in bad else "")
+            edit.setAccessibleDescription(bad.get(label, ""))
+        kind = self.contact_type.capitalize()
+        self.error.setText("\n".join(f"{kind} — {message}" for message in bad.values()))
+        self.error.setVisible(bool(bad))
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.edits[label].text() for label, *_ in FIELDS)
 
     def contact(self) -> Contact:
-        e = self.edits
-        return Contact(self.contact_type, e["Name"].text(), e["Title"].text(), e["E-mail"].text(), e["Phone"].text())
+        return Contact(self.contact_type, *self.values())
 
-    def submit(self) -> None:
-        try:
-            contact = self.contact().validate()
-        except InvalidInput as error:
-            self.error.setText(str(error))
-            self.edits[error.field].setFocus()
-            return
-        self.error.clear()
-        self.panel.page.apply_fix(SetAlternateContact(contact), f"Set the {self.contact_type.lower()} contact")
+    @property
+    def to_write(self) -> bool:
+        """A missing contact always; one AWS has only if a field was changed; one that could not
+        be read only if something was typed into it."""
+        typed = tuple(v.strip() for v in self.values())
+        if self.state == "missing":
+            return True
+        if self.state == "set" and self.existing is not None:
+            return typed != tuple(v.strip() for v in self.existing)
+        return any(typed)
 
 
 class ContactsPanel(StepPanel):
@@ -64,12 +94,61 @@ class ContactsPanel(StepPanel):
         super().__init__(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.forms = {t: ContactForm(self, t) for t in TYPES}
-        for form in self.forms.values():
-            form.hide()
-            layout.addWidget(form)
+        self.box = QGroupBox("Alternate contacts")
+        self.box.setAccessibleName("Alternate contacts form")
+        column = QVBoxLayout(self.box)
+        intro = QLabel("Fill in the contacts that are not set. Contacts already set show what AWS has; change one only if it "
+                       "is wrong. Prefer a team mailbox to one person's address.")
+        intro.setWordWrap(True)
+        column.addWidget(intro)
+        grid = QGridLayout()
+        for row, (label, *_) in enumerate(FIELDS, 1):
+            grid.addWidget(QLabel(f"{label}:"), row, 0)
+        self.columns = {t: ContactColumn(grid, index, t) for index, t in enumerate(TYPES, 1)}
+        for index in range(1, len(TYPES) + 1):
+            grid.setColumnStretch(index, 1)
+        for row, (label, *_) in enumerate(FIELDS, 1):
+            grid.itemAtPosition(row, 0).widget().setBuddy(self.columns[TYPES[0]].edits[label])
+        column.addLayout(grid)
+        for contact in self.columns.values():
+            column.addWidget(contact.error)
+        bar = QHBoxLayout()
+        self.error = make_plain(QLabel())
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setAccessibleName("Contacts form error")
+        bar.addWidget(self.error, 1)
+        self.save = QPushButton("Save contacts…")
+        self.save.setAccessibleName("Save contacts")
+        self.save.clicked.connect(self.submit)
+        bar.addWidget(self.save)
+        column.addLayout(bar)
+        layout.addWidget(self.box)
+        self.offers = {Action.SET_CONTACTS: self.box}
 
-    def refresh(self) -> None:
-        for contact_type, form in self.forms.items():
-            finding = self.session.findings.get(f"contacts.{contact_type.lower()}")
-            form.setVisible(finding is not None and finding.status is Status.FAIL)
+    def render(self, view: StepView) -> None:
+        super().render(view)
+        states = describe(Step.CONTACTS).states(self.session.step_facts(Step.CONTACTS))
+        for contact_type, column in self.columns.items():
+            finding = self.session.findings.get(check_id(contact_type))
+            column.fill(states[contact_type], finding.evidence if finding is not None else None)
+
+    def submit(self) -> None:
+        """Validate every field of every contact to be written; only then confirm and write."""
+        writing = [c for c in self.columns.values() if c.to_write]
+        first_bad = None
+        for column in self.columns.values():
+            problems = column.contact().problems() if column in writing else []
+            column.show_problems(problems)
+            if problems and first_bad is None:
+                first_bad = column.edits[problems[0].field]
+        if first_bad is not None:
+            self.error.setText("Correct the fields marked above; nothing was sent to AWS.")
+            first_bad.setFocus()
+            return
+        try:
+            fix = SetAlternateContacts([c.contact() for c in writing])
+        except InvalidInput as error:  # nothing to write
+            self.error.setText(str(error))
+            return
+        self.error.clear()
+        self.page.apply_fix(fix, "Set the alternate contacts")

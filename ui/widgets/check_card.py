@@ -22,6 +22,7 @@ class CheckCard(QFrame):
         self.setAccessibleName(f"Check {info.title}")
         self.badge = StatusBadge(self)
         self.title = QLabel(f"<b>{escape(info.title)}</b> <span style='color: gray'>· {escape(info.id)}</span>")
+        self.title.setWordWrap(True)  # long titles wrap beside the step list instead of widening the page
         self.status_word = QLabel("Checking…")
         self.status_word.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.summary = make_plain(QLabel("Asking AWS…"))  # AWS data: never markup
