@@ -231,7 +231,8 @@ def test_step5_a_denied_contact_is_unknown_and_offers_no_form():
 # -- Step 6 ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("status, reason", [(Status.FAIL, Reason.NO_ALERT), (Status.FAIL, Reason.RULE_DISABLED),
-                                            (Status.FAIL, Reason.NO_CONFIRMED_SUBSCRIBER), (Status.WARN, Reason.PARTIAL_COVERAGE)])
+                                            (Status.FAIL, Reason.NO_CONFIRMED_SUBSCRIBER), (Status.FAIL, Reason.DELIVERY_BLOCKED),
+                                            (Status.WARN, Reason.PARTIAL_COVERAGE)])
 def test_step6_set_up_is_offered_for_what_it_repairs(status, reason):
     result = view(Step.ALERTS, facts(finding("alerts.root-activity", status, reason)))
     assert result.actions == (Action.SET_UP_ALERTS,) and result.poll is None

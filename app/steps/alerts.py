@@ -6,10 +6,11 @@ from app.model import Reason, Status, Step
 from app.steps.base import Action, Poll, StepDescription, StepFacts
 
 ALERTS = "alerts.root-activity"
-# What "Set up alerts" repairs: nothing in place, a disabled rule, no subscriber, or a rule that
-# sees only sign-ins or only API calls (Rootwarden adds its own complete rule).
+# What "Set up alerts" repairs: nothing in place, a disabled rule, no subscriber, a topic that
+# refuses the alert, or a rule that sees only part of root's activity (Rootwarden adds its own
+# complete rule and a topic whose policy lets it publish).
 SET_UP_FOR = (Reason.NO_ALERT.value, Reason.RULE_DISABLED.value, Reason.NO_CONFIRMED_SUBSCRIBER.value,
-              Reason.PARTIAL_COVERAGE.value, Reason.NON_COMPLIANT.value)
+              Reason.DELIVERY_BLOCKED.value, Reason.PARTIAL_COVERAGE.value, Reason.NON_COMPLIANT.value)
 
 
 class AlertsStep(StepDescription):
