@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from app.aws.context import AwsContext
 from app.aws.partition import is_root_arn
@@ -26,7 +26,7 @@ class VerifyRequest:
     profile: str | None = None
     aws_profile: str | None = None
     region: str | None = None
-    mfa_code: str | None = None
+    mfa_code: str | tuple[str, ...] | None = None  # one code per MFA device of the role chain
     recent_use_days: int = 30
     sign: bool = False
     out: str | None = None
@@ -54,15 +54,15 @@ def connect(request: VerifyRequest) -> tuple[AwsContext, str | None]:
     return AwsContext.from_aws_profile(request.aws_profile, request.region, mfa_code=mfa), None
 
 
-def mfa_source(code: str | None) -> Callable[[str], str] | None:
-    """Where an MFA-protected role's code comes from: --mfa-code (checked now, before any call),
-    else a prompt when a person is at the terminal, else nowhere (the profile then stops with
-    a message instead of waiting for input that cannot come)."""
-    from app.aws.sessions import validate_mfa_code
+def mfa_source(code: str | tuple[str, ...] | list[str] | None) -> Any:
+    """Where an MFA-protected role's codes come from: --mfa-code, once per device of the role
+    chain (checked now, before any call), else a prompt per device when a person is at the
+    terminal, else nowhere (the profile then stops with a message instead of waiting for input
+    that cannot come)."""
+    from app.aws.sessions import MfaCodes
 
-    if code is not None:
-        checked = validate_mfa_code(code)
-        return lambda serial: checked
+    if code:
+        return MfaCodes((code,) if isinstance(code, str) else tuple(code))
     if sys.stdin is not None and sys.stdin.isatty():
         import getpass
 
@@ -96,11 +96,10 @@ def run(request: VerifyRequest) -> VerifyRun:
         raise InvalidInput("--out", f"{request.out} already exists; choose another name (records are never overwritten)")
     if request.out and not Path(request.out).resolve().parent.is_dir():
         raise InvalidInput("--out", f"the folder of {request.out} does not exist")
-    from app.aws.sessions import check_region, validate_mfa_code
+    from app.aws.sessions import check_region
 
     check_region(request.region)
-    if request.mfa_code is not None:
-        validate_mfa_code(request.mfa_code)
+    mfa_source(request.mfa_code)  # malformed codes are refused before anything else happens
     signing = _signing_key(request)  # before any AWS call: no keyring, no signing, nothing done
     aws, pinned = connect(request)
     started = utc_now()

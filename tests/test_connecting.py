@@ -44,6 +44,12 @@ region = us-east-1
 sso_start_url = https://example.awsapps.com/start
 sso_region = eu-west-1
 
+[profile mfa-twice]
+role_arn = arn:aws:iam::{ACCOUNT}:role/outer
+source_profile = mfa
+mfa_serial = arn:aws:iam::{ACCOUNT}:mfa/bob
+region = eu-west-2
+
 [profile via-sso]
 role_arn = arn:aws:iam::{ACCOUNT}:role/deploy
 source_profile = sso
@@ -447,3 +453,34 @@ def test_a_broken_profile_is_explained_in_the_configs_own_words(endpoint, aws_ho
     result = verify(endpoint, aws_home, "--aws-profile", profile)
     assert_clean_failure(result, f"Profile “{profile}”", "~/.aws/config", *words)
     assert "Error" not in result.stderr and "--aws-profile NAME" not in result.stderr
+
+
+def test_a_role_chain_with_two_mfa_devices_takes_a_code_for_each(endpoint, aws_home):
+    """Attacker review #4: "mfa-twice" assumes its role with Bob's device, from "mfa", which
+    assumes its own with Alice's: one code per device, the profile's own (Bob's) first."""
+    result = verify(endpoint, aws_home, "--aws-profile", "mfa-twice", "--mfa-code", "111111", "--mfa-code", "222222",
+                    "--format", "json")
+    assert result.returncode in (1, 2), result.stderr
+    assert ":assumed-role/outer/" in json.loads(result.stdout)["caller_arn"]
+
+
+def test_a_role_chain_with_two_mfa_devices_and_one_code_names_both_devices(endpoint, aws_home):
+    result = verify(endpoint, aws_home, "--aws-profile", "mfa-twice", "--mfa-code", "111111")
+    assert_clean_failure(result, "arn:aws:iam::123456789012:mfa/alice", "arn:aws:iam::123456789012:mfa/bob", "--mfa-code")
+
+
+def test_each_device_gets_its_own_code_and_a_second_request_ends_the_session(aws_home, monkeypatch):
+    from app.aws.sessions import MfaCodes, _one_code
+    from app.aws.shared_config import facts
+    from app.errors import ConnectionProblem
+
+    for name, value in aws_home.items():
+        monkeypatch.setenv(name, value)
+    chain = facts("mfa-twice")
+    assert chain.mfa_serials == (f"arn:aws:iam::{ACCOUNT}:mfa/bob", f"arn:aws:iam::{ACCOUNT}:mfa/alice")
+    prompter = _one_code(chain, MfaCodes(("111111", "222 222")).for_devices(chain))
+    assert prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/alice: ") == "222222"  # whichever botocore asks first
+    assert prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/bob: ") == "111111"
+    with pytest.raises(ConnectionProblem) as again:
+        prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/bob: ")
+    assert again.value.code == "mfa-session-ended"

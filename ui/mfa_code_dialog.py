@@ -14,24 +14,39 @@ from ui.plain import make_plain
 
 
 class MfaCodeDialog(QDialog):
-    def __init__(self, who: str, serial: str, parent: QWidget | None = None) -> None:
+    """One code field per MFA device of the role chain (``serials``: the profile's own first)."""
+
+    def __init__(self, who: str, serials: str | tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("MFA code")
+        self.serials = (serials,) if isinstance(serials, str) else tuple(serials)
+        several = len(self.serials) > 1
+        self.setWindowTitle("MFA codes" if several else "MFA code")
         self.setAccessibleName("MFA code")
         layout = QVBoxLayout(self)
-        intro = self.intro = make_plain(QLabel(f"{who[:1].upper()}{who[1:]} assumes a role that requires MFA. Type the 6-digit code your "
-                                  f"MFA device shows now for:\n{serial}"))
+        text = (f"{who[:1].upper()}{who[1:]} assumes roles that require MFA on {len(self.serials)} devices. Type the 6-digit "
+                "code each device shows now." if several else
+                f"{who[:1].upper()}{who[1:]} assumes a role that requires MFA. Type the 6-digit code your MFA device shows now "
+                f"for:\n{self.serials[0]}")
+        intro = self.intro = make_plain(QLabel(text))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.field = QLineEdit(placeholderText="123456")
-        self.field.setAccessibleName("MFA code")
-        self.field.setMaxLength(7)
-        self.field.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,3} ?\d{0,3}"), self.field))
-        font = QFont("monospace")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self.field.setFont(font)
-        layout.addWidget(self.field)
+        self.fields: list[QLineEdit] = []
+        for number, serial in enumerate(self.serials, start=1):
+            if several:
+                label = make_plain(QLabel(f"Device {number}: {serial}"))
+                label.setWordWrap(True)
+                layout.addWidget(label)
+            field = QLineEdit(placeholderText="123456")
+            field.setAccessibleName(f"MFA code for {serial}" if several else "MFA code")
+            field.setMaxLength(7)
+            field.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,3} ?\d{0,3}"), field))
+            font = QFont("monospace")
+            font.setStyleHint(QFont.StyleHint.Monospace)
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            field.setFont(font)
+            layout.addWidget(field)
+            self.fields.append(field)
+        self.field = self.fields[0]
         self.problem = make_plain(QLabel())
         self.problem.setStyleSheet("color: #d64541")
         self.problem.setAccessibleName("MFA code problem")
@@ -41,18 +56,27 @@ class MfaCodeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._code: str | None = None
+        self._codes: dict[str, str] = {}
         self.setMinimumWidth(460)
 
     def accept(self) -> None:
-        try:
-            self._code = validate_mfa_code(self.field.text())
-        except InvalidInput as error:
-            self.problem.setText(str(error))
-            self.field.setFocus()
-            return
+        codes: dict[str, str] = {}
+        for serial, field in zip(self.serials, self.fields):
+            try:
+                codes[serial] = validate_mfa_code(field.text())
+            except InvalidInput as error:
+                which = f" (device {self.serials.index(serial) + 1})" if len(self.serials) > 1 else ""
+                self.problem.setText(f"{error}{which}")
+                field.setFocus()
+                return
+        self._codes = codes
         super().accept()
 
+    def codes(self) -> dict[str, str] | None:
+        """Each device's validated code after Connect; None after Cancel."""
+        return dict(self._codes) if self.result() == QDialog.DialogCode.Accepted else None
+
     def code(self) -> str | None:
-        """The validated code after Connect; None after Cancel."""
-        return self._code if self.result() == QDialog.DialogCode.Accepted else None
+        """The (first) device's code after Connect; None after Cancel."""
+        codes = self.codes()
+        return codes[self.serials[0]] if codes else None

@@ -26,6 +26,25 @@ MFA_CODE = re.compile(r"^\d{6}$")
 RETRY_MODES = ("legacy", "standard", "adaptive")
 
 
+class MfaCodes:
+    """Codes typed up front (``--mfa-code``, once per device), matched to the role chain's MFA
+    devices in the order ``ProfileFacts.mfa_serials`` lists them (the profile's own first)."""
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        self.codes = tuple(validate_mfa_code(code) for code in codes)
+
+    def for_devices(self, facts: ProfileFacts) -> MfaCode:
+        serials = facts.mfa_serials or ((facts.mfa_serial,) if facts.mfa_serial else ())
+        if serials and len(self.codes) != len(serials):
+            listed = ", ".join(serials)
+            raise ConnectionProblem(
+                f"{facts.label.capitalize()} assumes roles with {len(serials)} MFA device{'s' if len(serials) != 1 else ''}: "
+                f"{listed}. Pass --mfa-code once per device, in that order ({len(self.codes)} given).", "mfa-needed",
+                f"{facts.label.capitalize()} needs a code from each of its MFA devices: {listed}.")
+        by_serial = dict(zip(serials, self.codes))
+        return lambda serial: by_serial.get(serial, self.codes[0] if self.codes else "")
+
+
 def validate_mfa_code(text: str) -> str:
     code = text.strip().replace(" ", "")
     if not MFA_CODE.match(code):
@@ -86,6 +105,8 @@ def open_profile(profile: str | None, region: str | None, mfa_code: MfaCode | No
     region = region or os.environ.get("AWS_REGION") or None  # as the AWS CLI v2 does; botocore reads only AWS_DEFAULT_REGION
     check_region(region)
     facts = profile_facts(profile)
+    if isinstance(mfa_code, MfaCodes):
+        mfa_code = mfa_code.for_devices(facts)  # a wrong number of codes stops here, before any call
     try:
         core = botocore.session.Session(profile=profile)
         check_ca_bundle(core.get_scoped_config())  # a missing profile, or CA bundle file, is reported now
@@ -107,18 +128,23 @@ def _one_code(facts: ProfileFacts, mfa_code: MfaCode | None) -> Callable[[str], 
     """botocore's MFA prompter: the user's code once; a second request (the role session ran
     out and botocore refreshes it) ends the connection with a clear message instead of
     reusing a spent code or prompting on a terminal nobody watches."""
-    used = threading.Event()
+    used: set[str] = set()
+    lock = threading.Lock()
 
     def prompter(prompt: str) -> str:
-        serial = facts.mfa_serial or prompt.removeprefix("Enter MFA code for ").rstrip(": ")
+        # botocore asks "Enter MFA code for <serial>: ", once per role of the chain that has a device
+        serial = prompt.removeprefix("Enter MFA code for ").rstrip(": ") or facts.mfa_serial or ""
         if mfa_code is None:
+            devices = ", ".join(facts.mfa_serials) or serial
+            each = " once per device, in that order" if len(facts.mfa_serials) > 1 else ""
             raise ConnectionProblem(
-                f"{facts.label.capitalize()} assumes a role with MFA ({serial}) and needs a code: pass --mfa-code CODE, or "
+                f"{facts.label.capitalize()} assumes a role with MFA ({devices}) and needs a code: pass --mfa-code CODE{each}, or "
                 "run in a terminal to be asked for it.", "mfa-needed",
-                f"{facts.label.capitalize()} assumes a role with MFA ({serial}) and needs a code from your MFA device.")
-        if used.is_set():
-            raise mfa_session_ended(facts)
-        used.set()
+                f"{facts.label.capitalize()} assumes a role with MFA ({devices}) and needs a code from your MFA device.")
+        with lock:
+            if serial in used:  # asked again: the role session ran out and botocore renews it
+                raise mfa_session_ended(facts)
+            used.add(serial)
         return validate_mfa_code(mfa_code(serial))
 
     return prompter

@@ -33,8 +33,9 @@ class ProfileFacts:
     name: str | None
     kind: Kind
     region: str | None
-    mfa_serial: str | None  # the first MFA device the role chain asks a code for
+    mfa_serial: str | None  # the profile's own MFA device (or its role chain's nearest)
     signs_in_as: str | None = None  # a role chain's source profile that signs in (SSO, aws login)
+    mfa_serials: tuple[str, ...] = ()  # every MFA device of the role chain, the profile's own first
 
     @property
     def label(self) -> str:
@@ -144,7 +145,9 @@ def facts(name: str | None, profiles: dict[str, dict[str, Any]] | None = None) -
     config = profiles.get(effective, {})
     region = next((os.environ[v] for v in ENV_REGION if os.environ.get(v)), None) or config.get("region")
     shown = name or (effective if effective in profiles and effective != "default" else None)
-    return ProfileFacts(shown, kind_of(config, profiles), region, _mfa_serial(config, profiles), _signing_source(config, profiles))
+    serials = _mfa_serials(config, profiles)
+    return ProfileFacts(shown, kind_of(config, profiles), region, serials[0] if serials else None, _signing_source(config, profiles),
+                        tuple(serials))
 
 
 def _signing_source(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> str | None:
@@ -162,11 +165,20 @@ def _signing_source(config: dict[str, Any], profiles: dict[str, dict[str, Any]])
 
 
 def _mfa_serial(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> str | None:
-    """The MFA device a role chain asks a code for: this profile's, or a source profile's."""
+    """The MFA device a role chain asks a code for first: this profile's, or a source profile's."""
+    serials = _mfa_serials(config, profiles)
+    return serials[0] if serials else None
+
+
+def _mfa_serials(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> list[str]:
+    """Every distinct MFA device along the role chain, from the profile outward to its source."""
     seen: set[int] = set()
+    serials: list[str] = []
     while config and id(config) not in seen and "role_arn" in config:
         seen.add(id(config))
-        if config.get("mfa_serial"):
-            return str(config["mfa_serial"])
+        if config.get("mfa_serial") and str(config["mfa_serial"]) not in serials:
+            serials.append(str(config["mfa_serial"]))
         config = profiles.get(str(config.get("source_profile", "")), {})
-    return None
+    return serials
+
+

@@ -44,9 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--aws-profile", metavar="NAME", help="a profile from your AWS shared config (~/.aws/config)")
     source.add_argument("--demo", action="store_true", help="the practice account (simulated; no credentials or network)")
     verify.add_argument("--region", metavar="R", help="region for regional checks (default: the profile's, else us-east-1)")
-    verify.add_argument("--mfa-code", metavar="CODE",
-                        help="the 6-digit code for a profile that assumes a role with MFA (mfa_serial); without it "
-                             "you are asked on a terminal, and without a terminal the command stops saying so")
+    verify.add_argument("--mfa-code", metavar="CODE", action="append",
+                        help="the 6-digit code for a profile that assumes a role with MFA (mfa_serial); once per device "
+                             "when its role chain has several (the profile's own first); without it you are asked on a "
+                             "terminal, and without a terminal the command stops saying so")
     verify.add_argument("--format", choices=("text", "json", "ocsf", "junit"), default="text",
                         help="output format: text, json (rootwarden/verify-v1), ocsf (OCSF Compliance Findings, for Security "
                              "Hub/Security Lake and SIEMs) or junit (JUnit XML, for CI dashboards); default: text")

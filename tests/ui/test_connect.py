@@ -338,3 +338,30 @@ def test_a_typed_region_survives_changing_the_profile(qtbot, account, tmp_path, 
     page.connect_button.click()
     qtbot.waitUntil(lambda: page.isComplete(), timeout=TIMEOUT)
     assert session.aws.region == "eu-central-1" and session.aws.session.profile_name == "b"
+
+
+def test_a_role_chain_with_two_mfa_devices_asks_a_code_for_each_in_one_dialog(qtbot, account, tmp_path, monkeypatch, data_home):
+    """Attacker review #4 in the wizard."""
+    config = MFA_CONFIG + ("[profile ops-twice]\nrole_arn = arn:aws:iam::123456789012:role/outer\nsource_profile = ops\n"
+                           "mfa_serial = arn:aws:iam::123456789012:mfa/bob\nregion = eu-west-2\n")
+    session, page = _wizard_on_connect(qtbot, tmp_path, monkeypatch, config,
+                                       f"[base]\naws_access_key_id = {account.admin_keys[0]}\naws_secret_access_key = {account.admin_keys[1]}\n")
+    page.profiles.setCurrentIndex(page.profiles.findData("ops-twice"))
+    seen: list = []
+
+    def type_codes(dialog):
+        seen.append([field.accessibleName() for field in dialog.fields])
+        dialog.fields[0].setText("111111")
+        dialog.accept()  # refused: the second device's code is missing
+        seen.append(dialog.problem.text())
+        screenshot(dialog, "connect-mfa-two-devices")
+        dialog.fields[1].setText("222222")
+        dialog.accept()
+
+    done = _in_mfa_dialog(qtbot, page, type_codes)
+    page.connect_button.click()
+    qtbot.waitUntil(lambda: page.isComplete() or page.connect_button.isEnabled(), timeout=TIMEOUT)
+    assert done and page.isComplete(), page.status.text()
+    assert seen[0] == ["MFA code for arn:aws:iam::123456789012:mfa/bob", "MFA code for arn:aws:iam::123456789012:mfa/alice"]
+    assert "device 2" in seen[1]
+    assert ":assumed-role/outer/" in page.fields["Caller"].text()

@@ -281,14 +281,15 @@ class ConnectPage(QWizardPage):
         facts = shared_config.facts(aws_profile)
         if not facts.mfa_serial:
             return None
-        dialog = self.mfa_dialog = MfaCodeDialog(facts.label, facts.mfa_serial, self)
-        code = dialog.code() if dialog.exec() else None
+        dialog = self.mfa_dialog = MfaCodeDialog(facts.label, facts.mfa_serials or (facts.mfa_serial,), self)
+        codes = dialog.codes() if dialog.exec() else None
         self.mfa_dialog = None
-        if code is None:
+        if codes is None:
             self.status.setStyleSheet("")
             self.status.setText("Not connected: the MFA code was cancelled.")
             return False
-        return lambda serial: code
+        first = next(iter(codes.values()))
+        return lambda serial: codes.get(serial, first)
 
     def _connected(self, result) -> None:
         practice, aws, identity = result
