@@ -219,7 +219,12 @@ def root_sign_in_variants(account_id: str, partition: str = "aws", region: str =
     with_mfa = copy.deepcopy(without)
     with_mfa["id"] = "0b6f1f3e-5a0c-4c4e-8f0e-2d9f6a1c7e52"
     with_mfa["detail"]["additionalEventData"]["MFAUsed"] = "Yes"
-    return [("a sign-in without MFA", without), ("a sign-in with MFA", with_mfa)]
+    elsewhere = copy.deepcopy(with_mfa)
+    elsewhere["id"] = "5d0c7e29-8b1f-4e3a-9c47-0f6e2b8a1d93"
+    elsewhere["detail"]["sourceIPAddress"] = "2001:db8:7:1::42"
+    elsewhere["detail"]["userAgent"] = "Mozilla/5.0 (rootwarden probe; another browser)"
+    return [("a sign-in without MFA", without), ("a sign-in with MFA", with_mfa),
+            ("a sign-in from another address and browser", elsewhere)]
 
 
 def root_api_call_variants(account_id: str, partition: str = "aws", region: str = "us-east-1") -> list[tuple[str, dict[str, Any]]]:
@@ -227,11 +232,18 @@ def root_api_call_variants(account_id: str, partition: str = "aws", region: str 
     (IAM) and regional ones (S3, EC2) in the rule's region."""
     base = sample_root_api_call(account_id, partition, region)
     variants = [("iam:CreateAccessKey", base)]
-    for number, (source, name) in enumerate((("s3", "PutBucketPolicy"), ("ec2", "RunInstances")), start=1):
+    # Regional services, a root-only task, and a service and action no list could name (so a rule
+    # that enumerates sources or event names is seen as narrow), from other addresses and tools.
+    others = (("s3", "PutBucketPolicy", "192.0.2.1"), ("ec2", "RunInstances", "192.0.2.1"),
+              ("account", "PutAlternateContact", "198.51.100.23"), ("rootwardenprobe", "ProbeAnyAction", "2001:db8:7:1::42"))
+    for number, (source, name, address) in enumerate(others, start=1):
         event = copy.deepcopy(base)
         event["id"] = f"3c1b9f5e-1f0a-4a5e-9d2b-1a6f0c3e8b7{number + 1}"
         event["source"] = f"aws.{source}"
         event["detail"]["eventSource"] = f"{source}.amazonaws.com"
         event["detail"]["eventName"] = name
-        variants.append((f"{source}:{name}", event))
+        event["detail"]["sourceIPAddress"] = address
+        event["detail"]["userAgent"] = f"rootwarden-probe/{number}"
+        label = "any other service's calls" if source == "rootwardenprobe" else f"{source}:{name}"
+        variants.append((label, event))
     return variants

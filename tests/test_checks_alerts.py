@@ -74,7 +74,7 @@ def test_testeventpattern_answer_is_used_for_patterns_the_local_matcher_cannot_j
         from app.runner import run_checks
 
         (finding,) = run_checks(ctx, [BY_ID["alerts.root-activity"]], sleep=lambda s: None)
-        assert len(seen) == 5  # one question per variant event: two sign-ins, three API calls
+        assert len(seen) == 8  # one question per variant event: three sign-ins, five API calls
         assert finding.status is status
         if answer:
             assert finding.evidence["eventbridge"]["matching_rules"][0]["judged_by"] == ["TestEventPattern"]
@@ -314,7 +314,7 @@ def test_a_narrow_pattern_aws_must_judge_is_judged_on_every_variant(account):
     assert finding.status is Status.WARN and finding.reason == "partial-coverage"
     # AWS is asked only about the variants the local matcher cannot judge (the cidr operator is
     # reached only where the source matches); S3 and EC2 calls are ruled out locally
-    assert sorted(source(request) for _, request in seen) == ["aws.iam", "aws.signin", "aws.signin"]
+    assert sorted(source(request) for _, request in seen) == ["aws.iam", "aws.signin", "aws.signin", "aws.signin"]
 
 
 # -- the trail behind the CIS filter must log root's management events ---------------------------

@@ -51,12 +51,17 @@ def _region_of(arn: str) -> str:
 
 
 def topic_state(run: CheckRun, topic_arn: str) -> dict[str, Any]:
-    """Confirmed and pending subscription counts of one topic (protocol names, no endpoints)."""
-    subs = paginate(run, "sns", "ListSubscriptionsByTopic", "Subscriptions", "NextToken", _region_of(topic_arn), TopicArn=topic_arn)
+    """Confirmed and pending subscription counts of one topic (protocol names, no endpoints), and
+    how many confirmed subscribers have a filter policy (which may drop the alert)."""
+    region = _region_of(topic_arn)
+    subs = paginate(run, "sns", "ListSubscriptionsByTopic", "Subscriptions", "NextToken", region, TopicArn=topic_arn)
     # A subscription counts only when its ARN is one of this topic's (TOPIC_ARN:uuid).
-    confirmed = [s["Protocol"] for s in subs if s["SubscriptionArn"].startswith(topic_arn + ":")]
+    mine = [s for s in subs if s["SubscriptionArn"].startswith(topic_arn + ":")]
+    run.snapshot.prefetch(*[("sns", "GetSubscriptionAttributes", region, {"SubscriptionArn": s["SubscriptionArn"]}) for s in mine])
+    filtered = sum(1 for s in mine if run.snapshot.call("sns", "GetSubscriptionAttributes", region,
+                                                        SubscriptionArn=s["SubscriptionArn"]).get("Attributes", {}).get("FilterPolicy"))
     pending = sum(1 for s in subs if s["SubscriptionArn"] == "PendingConfirmation")
-    return {"topic": topic_arn, "confirmed": confirmed, "pending": pending}
+    return {"topic": topic_arn, "confirmed": [s["Protocol"] for s in mine], "filtered": filtered, "pending": pending}
 
 
 def _sns_topics(run: CheckRun, arns: list[str]) -> tuple[list[str], list[str]]:
@@ -223,7 +228,11 @@ def _judge_delivery(run: CheckRun, states: list[dict[str, Any]], judge: Any) -> 
     waiting = [t for t in states if t.get("confirmed") or t.get("pending")]
     run.snapshot.prefetch(*[("sns", "GetTopicAttributes", _region_of(t["topic"]), {"TopicArn": t["topic"]}) for t in waiting])
     for state in waiting:
-        verdict = judge(state["topic"])
+        confirmed = len(state.get("confirmed") or [])
+        if confirmed and state.get("filtered", 0) >= confirmed:  # SNS drops what a filter policy does not match
+            verdict = Verdict(Delivery.UNSURE, f"every confirmed subscriber of {state['topic']} has a filter policy that may drop the alert")
+        else:
+            verdict = judge(state["topic"])
         state["delivery"] = verdict.delivery.value
         if verdict.why:
             state["delivery_problem"] = verdict.why
@@ -316,13 +325,44 @@ def _cis_alarms(run: CheckRun, trail: dict[str, Any], region: str, group: str) -
             alarms = paginate(run, "cloudwatch", "DescribeAlarmsForMetric", "MetricAlarms", "NextToken", region,
                               MetricName=metric["metricName"], Namespace=metric["metricNamespace"])
             alarms = [a for a in alarms if a.get("ActionsEnabled", True) is not False]  # disabled actions notify nobody
+            silent = {a.get("AlarmName"): why for a in alarms if (why := why_one_event_cannot_fire(a, metric))}
+            alarms = [a for a in alarms if a.get("AlarmName") not in silent]
             topics, elsewhere = _sns_topics(run, sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or []}))
             _prefetch_topics(run, topics)
             states = [topic_or_gone(run, topic) for topic in topics]  # other errors: this trail is unreadable
             _judge_delivery(run, states, lambda topic: delivery(run, topic, CLOUDWATCH))
-            found.append({"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
-                          "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere})
+            entry = {"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
+                     "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere}
+            if silent:
+                entry["alarms_that_cannot_fire"] = [{"alarm": name, "why": why} for name, why in silent.items()]
+            found.append(entry)
     return found
+
+
+_FIRES_ON = {"GreaterThanOrEqualToThreshold": lambda value, threshold: value >= threshold,
+             "GreaterThanThreshold": lambda value, threshold: value > threshold}
+
+
+def why_one_event_cannot_fire(alarm: dict[str, Any], metric: dict[str, Any]) -> str | None:
+    """Why a single root event (one datapoint of the filter's metric value) would not put the
+    alarm into ALARM, or None when it would. Every filter value is the same number, so Sum,
+    Average, Minimum, Maximum and percentiles of one period are that number (SampleCount is 1)."""
+    operator = alarm.get("ComparisonOperator")
+    if operator not in _FIRES_ON:
+        return f"its comparison {str(operator)[:40]} does not fire on a rise"
+    needed = alarm.get("DatapointsToAlarm") or alarm.get("EvaluationPeriods") or 1
+    if needed != 1:
+        return f"it needs {needed} breaching periods, so one root event never fires it"
+    if alarm.get("Dimensions") and not metric.get("dimensions"):
+        return "it watches dimensions the filter's metric does not have"
+    try:
+        value = 1.0 if alarm.get("Statistic") == "SampleCount" else float(str(metric.get("metricValue", "1")))
+        threshold = float(alarm.get("Threshold"))
+    except (TypeError, ValueError):
+        return "its threshold or the filter's metric value is not a number"
+    if not _FIRES_ON[operator](value, threshold):
+        return f"one root event gives {value:g}, which does not reach its threshold {threshold:g}"
+    return None
 
 
 def _counts_up(value: object) -> bool:

@@ -34,7 +34,7 @@ INFO = CheckInfo(
         "events:ListRules", "events:TestEventPattern", "events:ListTargetsByRule", "sns:ListSubscriptionsByTopic",
         "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "logs:DescribeMetricFilters",
         "cloudwatch:DescribeAlarmsForMetric",
-        "sns:GetTopicAttributes", "kms:DescribeKey", "kms:GetKeyPolicy",
+        "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "kms:DescribeKey", "kms:GetKeyPolicy",
     ),
 )
 
