@@ -214,6 +214,18 @@ def test_an_event_older_than_the_report_is_already_in_it(account):
     assert _recent_use_with_report_from(account, hours_ago=1, root_event_minutes_ago=120).status is Status.PASS
 
 
-def test_cloudtrail_denied_keeps_the_pass_but_names_what_could_not_be_seen(account):
+def test_cloudtrail_denied_turns_the_reports_pass_into_unknown(account):
+    """SPEC §2.2: a source up to 4 hours old without its live counterpart is never a pass."""
     finding = _recent_use_with_report_from(account, hours_ago=3, root_event_minutes_ago=30, deny=("cloudtrail:LookupEvents",))
-    assert finding.status is Status.PASS and "cloudtrail:LookupEvents" in finding.summary
+    assert finding.status is Status.UNKNOWN and finding.reason == "stale-source" and "cloudtrail:LookupEvents" in finding.summary
+
+
+def test_cloudtrail_denied_leaves_a_fail_from_the_report_standing(account):
+    account.root.password_last_used = NOW - timedelta(days=2)
+    assert account.check("root.recent-use", deny=("cloudtrail:LookupEvents",)).status is Status.FAIL
+
+
+def test_a_report_older_than_four_hours_is_covered_back_to_its_own_time(account):
+    """A clock ahead of AWS's (or an old report): the look-up reaches back to the report."""
+    finding = _recent_use_with_report_from(account, hours_ago=30, root_event_minutes_ago=20 * 60)
+    assert finding.status is Status.FAIL and "CloudTrail" in finding.summary

@@ -36,15 +36,16 @@ USE_FIELDS = ("password_last_used", "access_key_1_last_used_date", "access_key_2
 # IAM hands out a credential report up to 4 hours old; CloudTrail's event history covers the
 # hours since (with a margin for its few minutes of delivery delay).
 REPORT_MAX_AGE = timedelta(hours=4, minutes=15)
+CLOUDTRAIL_MARGIN = timedelta(minutes=15)  # events reach the event history within minutes
 ROOT_EVENTS_SINCE_REPORT = "root.recent-use:cloudtrail"
 
 
-def _root_events_lately(run: CheckRun) -> list[datetime]:
-    """When root acted in the last ``REPORT_MAX_AGE``, per CloudTrail in the sign-in region
-    (root sign-ins and global-service calls are recorded there). Newest first; one page."""
+def _root_events_since(run: CheckRun, start: datetime) -> list[datetime]:
+    """When root acted since ``start``, per CloudTrail in the sign-in region (root sign-ins and
+    global-service calls are recorded there). Newest first; one page is enough for the newest."""
     page = run.snapshot.call("cloudtrail", "LookupEvents", run.snapshot.sign_in_region,
                              LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "root"}],
-                             StartTime=run.now - REPORT_MAX_AGE, EndTime=run.now, MaxResults=50)
+                             StartTime=start, MaxResults=50)
     return sorted((e["EventTime"] for e in page.get("Events") or [] if isinstance(e.get("EventTime"), datetime)), reverse=True)
 
 
@@ -57,7 +58,9 @@ def _report_time(text: str, now: datetime) -> datetime:
 
 
 def evaluate(run: CheckRun) -> Outcome:
-    lately = lambda: run.snapshot.memo(ROOT_EVENTS_SINCE_REPORT, lambda: _root_events_lately(run), "cloudtrail:LookupEvents")  # noqa: E731
+    window = run.now - REPORT_MAX_AGE
+    lately = lambda: run.snapshot.memo(ROOT_EVENTS_SINCE_REPORT, lambda: _root_events_since(run, window),  # noqa: E731
+                                       "cloudtrail:LookupEvents")
     run.snapshot.start(lately)  # beside the credential report, not after it
     report = run.snapshot.credential_report()
     row = report.root
@@ -69,20 +72,26 @@ def evaluate(run: CheckRun) -> Outcome:
     threshold = run.settings.recent_use_days
     evidence = {**raw, "threshold_days": threshold, "credential_report_generated": report.generated_time}
     as_of = f" (credential report of {report.generated_time})" if report.generated_time else ""
-    since_report = ""
+    region = run.snapshot.sign_in_region
+    since_report, unseen = "", None
+    made = _report_time(report.generated_time, run.now)
     try:
-        made = _report_time(report.generated_time, run.now)
-        later = [when for when in lately() if when > made]
-    except AwsCallFailed as error:  # the report's verdict stands; say what could not be seen
+        events = lately()
+        if made < window:  # an older report (or a clock running ahead): look back to the report itself
+            events = run.snapshot.memo((ROOT_EVENTS_SINCE_REPORT, made), lambda: _root_events_since(run, made - CLOUDTRAIL_MARGIN))
+        later = [when for when in events if when > made]
+    except AwsCallFailed as error:  # a pass from the report alone would rest on a stale source
         evidence["cloudtrail_since_report"] = {"error": error.action}
-        since_report = f" Root use in the hours since the report could not be checked ({error.action} failed)."
+        unseen = error
     else:
-        evidence["cloudtrail_since_report"] = {"root_events": len(later)}
+        evidence["cloudtrail_since_report"] = {"region": region, "root_events": len(later)}
         if later:
             used.append((later[0], "cloudtrail"))
         else:
-            since_report = " CloudTrail shows no root activity since."
+            since_report = f" CloudTrail in {region} (root sign-ins and global services) shows no root activity since."
     if not used:
+        if unseen is not None:
+            return _stale(unseen, as_of, evidence)
         return Outcome(Status.PASS, f"The credential report shows no root use at all{as_of}.{since_report}", evidence, Reason.NEVER_USED)
     newest, via = max(used)  # the newest of the dates, not the first one present
     evidence["last_used"] = rfc3339(newest)
@@ -95,8 +104,16 @@ def evaluate(run: CheckRun) -> Outcome:
     if run.now - newest <= timedelta(days=threshold):
         ago = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
         return Outcome(Status.FAIL, f"Root {how} {ago} (within {threshold} days): use an admin identity instead.", evidence, Reason.USED_RECENTLY)
+    if unseen is not None:
+        return _stale(unseen, as_of, evidence)
     return Outcome(Status.PASS, f"Root was last used {days} days ago (more than {threshold} days){as_of}.{since_report}", evidence,
                    Reason.NOT_USED_RECENTLY)
+
+
+def _stale(error: AwsCallFailed, as_of: str, evidence: dict) -> Outcome:
+    """SPEC §2.2: a report up to 4 hours old without its live counterpart is not a pass."""
+    return Outcome(Status.UNKNOWN, f"The credential report{as_of} shows no recent root use, but it can be up to 4 hours old and root "
+                   f"activity since could not be read from CloudTrail ({error.action}: {error.reason}).", evidence, Reason.STALE_SOURCE)
 
 
 CHECK = Check(INFO, evaluate, shared=("credential_report",))
