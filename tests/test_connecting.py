@@ -85,6 +85,10 @@ credential_source = Environment
 [profile bare]
 region = eu-west-1
 
+[profile lost-token]
+role_arn = arn:aws:iam::{ACCOUNT}:role/ci
+web_identity_token_file = /nonexistent/rootwarden/token
+
 [profile half-sso]
 sso_start_url = https://example.awsapps.com/start
 sso_region = eu-west-1
@@ -447,7 +451,8 @@ def test_an_mfa_role_session_that_ran_out_says_to_connect_again_with_a_new_code(
     ("lost-source", ["source_profile “gone”", "does not exist"]),
     ("two-sources", ["both source_profile and credential_source"]),
     ("bare", ["no credentials", "aws configure"]),
-    ("half-sso", ["sso_account_id", "sso_role_name"])])
+    ("half-sso", ["sso_account_id", "sso_role_name"]),
+    ("lost-token", ["web_identity_token_file", "/nonexistent/rootwarden/token", "does not exist"])])
 def test_a_broken_profile_is_explained_in_the_configs_own_words(endpoint, aws_home, profile, words):
     """Attacker review #12: not botocore's class names, not the no-credentials text without the profile."""
     result = verify(endpoint, aws_home, "--aws-profile", profile)
@@ -457,7 +462,7 @@ def test_a_broken_profile_is_explained_in_the_configs_own_words(endpoint, aws_ho
 
 def test_a_role_chain_with_two_mfa_devices_takes_a_code_for_each(endpoint, aws_home):
     """Attacker review #4: "mfa-twice" assumes its role with Bob's device, from "mfa", which
-    assumes its own with Alice's: one code per device, the profile's own (Bob's) first."""
+    assumes its own with Alice's: one code per role, in the order the roles are assumed."""
     result = verify(endpoint, aws_home, "--aws-profile", "mfa-twice", "--mfa-code", "111111", "--mfa-code", "222222",
                     "--format", "json")
     assert result.returncode in (1, 2), result.stderr
@@ -466,10 +471,10 @@ def test_a_role_chain_with_two_mfa_devices_takes_a_code_for_each(endpoint, aws_h
 
 def test_a_role_chain_with_two_mfa_devices_and_one_code_names_both_devices(endpoint, aws_home):
     result = verify(endpoint, aws_home, "--aws-profile", "mfa-twice", "--mfa-code", "111111")
-    assert_clean_failure(result, "arn:aws:iam::123456789012:mfa/alice", "arn:aws:iam::123456789012:mfa/bob", "--mfa-code")
+    assert_clean_failure(result, "arn:aws:iam::123456789012:mfa/alice, arn:aws:iam::123456789012:mfa/bob", "--mfa-code once per role")
 
 
-def test_each_device_gets_its_own_code_and_a_second_request_ends_the_session(aws_home, monkeypatch):
+def test_each_role_gets_its_own_code_and_a_further_request_ends_the_session(aws_home, monkeypatch):
     from app.aws.sessions import MfaCodes, _one_code
     from app.aws.shared_config import facts
     from app.errors import ConnectionProblem
@@ -477,10 +482,58 @@ def test_each_device_gets_its_own_code_and_a_second_request_ends_the_session(aws
     for name, value in aws_home.items():
         monkeypatch.setenv(name, value)
     chain = facts("mfa-twice")
-    assert chain.mfa_serials == (f"arn:aws:iam::{ACCOUNT}:mfa/bob", f"arn:aws:iam::{ACCOUNT}:mfa/alice")
+    assert chain.mfa_serials == (f"arn:aws:iam::{ACCOUNT}:mfa/alice", f"arn:aws:iam::{ACCOUNT}:mfa/bob")  # the order roles are assumed
     prompter = _one_code(chain, MfaCodes(("111111", "222 222")).for_devices(chain))
-    assert prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/alice: ") == "222222"  # whichever botocore asks first
-    assert prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/bob: ") == "111111"
+    assert prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/bob: ") == "222222"  # botocore asks the profile's own first
+    assert prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/alice: ") == "111111"
     with pytest.raises(ConnectionProblem) as again:
         prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/bob: ")
     assert again.value.code == "mfa-session-ended"
+
+
+def test_one_device_for_two_roles_takes_the_code_now_then_the_next(endpoint, aws_home, monkeypatch):
+    """Attacker review #12: most admins have one device; a chain whose two roles both ask for it
+    connects with two codes (now, then the next), the first going to the role assumed first."""
+    from app.aws.sessions import MfaCodes, _one_code
+    from app.aws.shared_config import facts
+
+    config = Path(aws_home["AWS_CONFIG_FILE"])
+    config.write_text(config.read_text() + f"""
+[profile hop1]
+role_arn = arn:aws:iam::{ACCOUNT}:role/hop1
+source_profile = base
+mfa_serial = arn:aws:iam::{ACCOUNT}:mfa/me
+
+[profile hop2]
+role_arn = arn:aws:iam::{ACCOUNT}:role/hop2
+source_profile = hop1
+mfa_serial = arn:aws:iam::{ACCOUNT}:mfa/me
+region = eu-west-2
+""")
+    result = verify(endpoint, aws_home, "--aws-profile", "hop2", "--mfa-code", "111111", "--mfa-code", "222222", "--format", "json")
+    assert result.returncode in (1, 2), result.stderr
+    assert ":assumed-role/hop2/" in json.loads(result.stdout)["caller_arn"]
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    chain = facts("hop2")
+    prompter = _one_code(chain, MfaCodes(("111111", "222222")).for_devices(chain))
+    # botocore asks hop2's code first, then hop1's, and calls AssumeRole for hop1 first
+    assert [prompter(f"Enter MFA code for arn:aws:iam::{ACCOUNT}:mfa/me: ") for _ in range(2)] == ["222222", "111111"]
+
+
+def test_a_web_identity_profile_is_its_own_kind_and_not_a_broken_role(aws_home, monkeypatch, tmp_path):
+    """Attacker review #15: role_arn + web_identity_token_file needs no source_profile."""
+    from app.aws.shared_config import Kind, facts, problem
+
+    token = tmp_path / "token"
+    token.write_text("eyJ...")
+    config = Path(aws_home["AWS_CONFIG_FILE"])
+    config.write_text(config.read_text() + f"\n[profile ci]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/ci\nweb_identity_token_file = {token}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert facts("ci").kind is Kind.WEB_IDENTITY and problem("ci") is None
+
+
+def test_sign_in_commands_quote_for_windows_shells_there():
+    from app.aws.shared_config import _quoted
+
+    assert _quoted("my prod", windows=True) == '"my prod"' and _quoted("prod-1", windows=True) == "prod-1"
+    assert _quoted('say "hi"', windows=True) == '"say ""hi"""' and _quoted("my prod", windows=False) == "'my prod'"

@@ -14,7 +14,8 @@ from ui.plain import make_plain
 
 
 class MfaCodeDialog(QDialog):
-    """One code field per MFA device of the role chain (``serials``: the profile's own first)."""
+    """One code field per role of the chain that asks for MFA (``serials``, in the order the roles
+    are assumed); a device asked twice wants its code now, then the next one."""
 
     def __init__(self, who: str, serials: str | tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -23,8 +24,10 @@ class MfaCodeDialog(QDialog):
         self.setWindowTitle("MFA codes" if several else "MFA code")
         self.setAccessibleName("MFA code")
         layout = QVBoxLayout(self)
-        text = (f"{who[:1].upper()}{who[1:]} assumes roles that require MFA on {len(self.serials)} devices. Type the 6-digit "
-                "code each device shows now." if several else
+        repeated = len(set(self.serials)) < len(self.serials)
+        text = (f"{who[:1].upper()}{who[1:]} assumes {len(self.serials)} roles that require MFA. Type the 6-digit code for each"
+                + ("; for a device asked twice, type the code it shows now, then wait for the next one." if repeated else ".")
+                if several else
                 f"{who[:1].upper()}{who[1:]} assumes a role that requires MFA. Type the 6-digit code your MFA device shows now "
                 f"for:\n{self.serials[0]}")
         intro = self.intro = make_plain(QLabel(text))
@@ -32,12 +35,13 @@ class MfaCodeDialog(QDialog):
         layout.addWidget(intro)
         self.fields: list[QLineEdit] = []
         for number, serial in enumerate(self.serials, start=1):
+            again = serial in self.serials[:number - 1]
             if several:
-                label = make_plain(QLabel(f"Device {number}: {serial}"))
+                label = make_plain(QLabel(f"Code {number}: {serial}" + (" — the next code, once it has changed" if again else "")))
                 label.setWordWrap(True)
                 layout.addWidget(label)
             field = QLineEdit(placeholderText="123456")
-            field.setAccessibleName(f"MFA code for {serial}" if several else "MFA code")
+            field.setAccessibleName(f"MFA code {number} for {serial}" if several else "MFA code")
             field.setMaxLength(7)
             field.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,3} ?\d{0,3}"), field))
             font = QFont("monospace")
@@ -56,27 +60,32 @@ class MfaCodeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._codes: dict[str, str] = {}
+        self._codes: tuple[str, ...] = ()
         self.setMinimumWidth(460)
 
     def accept(self) -> None:
-        codes: dict[str, str] = {}
-        for serial, field in zip(self.serials, self.fields):
+        codes: list[str] = []
+        for number, (serial, field) in enumerate(zip(self.serials, self.fields), start=1):
+            which = f" (code {number})" if len(self.serials) > 1 else ""
             try:
-                codes[serial] = validate_mfa_code(field.text())
+                code = validate_mfa_code(field.text())
             except InvalidInput as error:
-                which = f" (device {self.serials.index(serial) + 1})" if len(self.serials) > 1 else ""
                 self.problem.setText(f"{error}{which}")
                 field.setFocus()
                 return
-        self._codes = codes
+            if any(code == earlier for earlier, other in zip(codes, self.serials) if other == serial):
+                self.problem.setText(f"Code {number} is the same as the earlier code from that device: wait for the next one.")
+                field.setFocus()
+                return
+            codes.append(code)
+        self._codes = tuple(codes)
         super().accept()
 
-    def codes(self) -> dict[str, str] | None:
-        """Each device's validated code after Connect; None after Cancel."""
-        return dict(self._codes) if self.result() == QDialog.DialogCode.Accepted else None
+    def codes(self) -> tuple[str, ...] | None:
+        """The validated codes, one per role in ``serials`` order, after Connect; None after Cancel."""
+        return self._codes if self.result() == QDialog.DialogCode.Accepted else None
 
     def code(self) -> str | None:
-        """The (first) device's code after Connect; None after Cancel."""
+        """The first code after Connect; None after Cancel."""
         codes = self.codes()
-        return codes[self.serials[0]] if codes else None
+        return codes[0] if codes else None

@@ -44,7 +44,7 @@ def credential_problem(error: Exception, facts: ProfileFacts | None, resolving: 
         return ConnectionProblem(
             f"{who.capitalize()} signs in with `aws login`, which needs the awscrt package. Reinstall Rootwarden "
             "(it depends on botocore[crt]) and retry.", "missing-dependency")
-    if isinstance(error, (bx.InvalidConfigError, bx.PartialCredentialsError, bx.NoCredentialsError)) and facts:
+    if isinstance(error, (bx.InvalidConfigError, bx.PartialCredentialsError, bx.NoCredentialsError, OSError)) and facts:
         reason = config_problem(facts.name)
         if reason:
             label = facts.label if facts.name else f"profile “{effective_profile(None)[:64]}”"

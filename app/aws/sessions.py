@@ -27,8 +27,9 @@ RETRY_MODES = ("legacy", "standard", "adaptive")
 
 
 class MfaCodes:
-    """Codes typed up front (``--mfa-code``, once per device), matched to the role chain's MFA
-    devices in the order ``ProfileFacts.mfa_serials`` lists them (the profile's own first)."""
+    """Codes typed up front (``--mfa-code``, once per role that asks), matched to the role chain's
+    MFA devices in the order ``ProfileFacts.mfa_serials`` lists them (the order the roles are
+    assumed; for a device that two roles use, the code now and then the next one)."""
 
     def __init__(self, codes: tuple[str, ...]) -> None:
         self.codes = tuple(validate_mfa_code(code) for code in codes)
@@ -38,11 +39,28 @@ class MfaCodes:
         if serials and len(self.codes) != len(serials):
             listed = ", ".join(serials)
             raise ConnectionProblem(
-                f"{facts.label.capitalize()} assumes roles with {len(serials)} MFA device{'s' if len(serials) != 1 else ''}: "
-                f"{listed}. Pass --mfa-code once per device, in that order ({len(self.codes)} given).", "mfa-needed",
-                f"{facts.label.capitalize()} needs a code from each of its MFA devices: {listed}.")
-        by_serial = dict(zip(serials, self.codes))
-        return lambda serial: by_serial.get(serial, self.codes[0] if self.codes else "")
+                f"{facts.label.capitalize()} assumes {len(serials)} role{'s' if len(serials) != 1 else ''} with MFA, asking for codes "
+                f"from {listed}. Pass --mfa-code once per role, in that order ({len(self.codes)} given); for a device listed twice, "
+                "give the code it shows now, then the next one.", "mfa-needed",
+                f"{facts.label.capitalize()} needs a code for each role that asks for MFA: {listed}.")
+        return codes_by_device(serials, self.codes) if serials else (lambda serial: self.codes[0])
+
+
+def codes_by_device(serials: tuple[str, ...], codes: tuple[str, ...]) -> MfaCode:
+    """serial → code, for codes given in the order the roles are assumed. botocore asks for the
+    profile's own code first and assumes its source's role first, so a device asked twice gets
+    the later-typed code first (the earlier one goes to the role assumed first)."""
+    queues: dict[str, list[str]] = {}
+    for serial, code in zip(serials, codes):
+        queues.setdefault(serial, []).append(code)
+    lock = threading.Lock()
+
+    def code_for(serial: str) -> str:
+        with lock:
+            queue = queues.get(serial) or []
+            return queue.pop() if queue else ""
+
+    return code_for
 
 
 def validate_mfa_code(text: str) -> str:
@@ -128,7 +146,8 @@ def _one_code(facts: ProfileFacts, mfa_code: MfaCode | None) -> Callable[[str], 
     """botocore's MFA prompter: the user's code once; a second request (the role session ran
     out and botocore refreshes it) ends the connection with a clear message instead of
     reusing a spent code or prompting on a terminal nobody watches."""
-    used: set[str] = set()
+    asked: dict[str, int] = {}
+    allowed = {serial: facts.mfa_serials.count(serial) for serial in facts.mfa_serials}
     lock = threading.Lock()
 
     def prompter(prompt: str) -> str:
@@ -136,15 +155,15 @@ def _one_code(facts: ProfileFacts, mfa_code: MfaCode | None) -> Callable[[str], 
         serial = prompt.removeprefix("Enter MFA code for ").rstrip(": ") or facts.mfa_serial or ""
         if mfa_code is None:
             devices = ", ".join(facts.mfa_serials) or serial
-            each = " once per device, in that order" if len(facts.mfa_serials) > 1 else ""
+            each = " once per role, in that order" if len(facts.mfa_serials) > 1 else ""
             raise ConnectionProblem(
                 f"{facts.label.capitalize()} assumes a role with MFA ({devices}) and needs a code: pass --mfa-code CODE{each}, or "
                 "run in a terminal to be asked for it.", "mfa-needed",
                 f"{facts.label.capitalize()} assumes a role with MFA ({devices}) and needs a code from your MFA device.")
         with lock:
-            if serial in used:  # asked again: the role session ran out and botocore renews it
+            if asked.get(serial, 0) >= allowed.get(serial, 1):  # asked again: the session ran out, botocore renews it
                 raise mfa_session_ended(facts)
-            used.add(serial)
+            asked[serial] = asked.get(serial, 0) + 1
         return validate_mfa_code(mfa_code(serial))
 
     return prompter

@@ -8,6 +8,7 @@ never a network call; safe from any thread. A config file botocore cannot parse 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +21,7 @@ class Kind(str, Enum):
     SSO = "IAM Identity Center (SSO)"
     LOGIN = "aws login (console credentials)"
     PROCESS = "credential process"
+    WEB_IDENTITY = "web identity (OIDC token file)"
     MFA_ROLE = "assume role with MFA"
     ROLE = "assume role"
     KEYS = "access key"
@@ -35,7 +37,9 @@ class ProfileFacts:
     region: str | None
     mfa_serial: str | None  # the profile's own MFA device (or its role chain's nearest)
     signs_in_as: str | None = None  # a role chain's source profile that signs in (SSO, aws login)
-    mfa_serials: tuple[str, ...] = ()  # every MFA device of the role chain, the profile's own first
+    # One entry per role of the chain that asks for MFA, in the order the roles are assumed (the
+    # source's first, the profile's own last); a device used by two roles appears twice.
+    mfa_serials: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -49,12 +53,19 @@ class ProfileFacts:
         if self.signs_in_as is not None:
             return facts(self.signs_in_as).sign_in_command
         other = (os.environ.get("AWS_PROFILE") or "default") != "default"
-        flag = f" --profile {shlex.quote(self.name)}" if self.name and (self.name != "default" or other) else ""
+        flag = f" --profile {_quoted(self.name)}" if self.name and (self.name != "default" or other) else ""
         if self.kind is Kind.SSO:
             return f"aws sso login{flag}"
         if self.kind is Kind.LOGIN:
             return f"aws login{flag}"
         return None
+
+
+def _quoted(name: str, windows: bool | None = None) -> str:
+    """A profile name ready to paste into this system's shell (cmd/PowerShell take double quotes)."""
+    if os.name == "nt" if windows is None else windows:
+        return name if re.fullmatch(r"[\w.@+-]+", name) else '"' + name.replace('"', '""') + '"'
+    return shlex.quote(name)
 
 
 def all_profiles() -> dict[str, dict[str, Any]]:
@@ -75,6 +86,8 @@ def kind_of(config: dict[str, Any], profiles: dict[str, dict[str, Any]] | None =
         return Kind.LOGIN
     if "credential_process" in config:
         return Kind.PROCESS
+    if "role_arn" in config and config.get("web_identity_token_file"):
+        return Kind.WEB_IDENTITY
     if "role_arn" in config:
         return Kind.MFA_ROLE if _mfa_serial(config, profiles or {}) else Kind.ROLE
     if "aws_access_key_id" in config:
@@ -99,6 +112,11 @@ def problem(name: str | None, profiles: dict[str, dict[str, Any]] | None = None)
             return f"{_where(current, chain)}has aws_access_key_id but no aws_secret_access_key"
         if config.get("aws_secret_access_key") and not config.get("aws_access_key_id"):
             return f"{_where(current, chain)}has aws_secret_access_key but no aws_access_key_id"
+        if "role_arn" in config and config.get("web_identity_token_file"):
+            token = os.path.expanduser(str(config["web_identity_token_file"]))
+            if not os.path.isfile(token):
+                return f"{_where(current, chain)}names web_identity_token_file {token[:200]}, which does not exist"
+            return None
         if "role_arn" in config:
             source = config.get("source_profile")
             if source and config.get("credential_source"):
@@ -123,7 +141,7 @@ def problem(name: str | None, profiles: dict[str, dict[str, Any]] | None = None)
                 return f"{_where(current, chain)}is missing the IAM Identity Center settings {' and '.join(missing)}"
             return None
         if kind_of(config, profiles) is Kind.OTHER:
-            flag = f" --profile {shlex.quote(current[:64])}"
+            flag = f" --profile {_quoted(current[:64])}"
             return (f"{_where(current, chain)}has no credentials (no keys, role, IAM Identity Center, aws login or "
                     f"credential_process): run `aws configure{flag}` or `aws configure sso{flag}`")
         return None
@@ -145,9 +163,9 @@ def facts(name: str | None, profiles: dict[str, dict[str, Any]] | None = None) -
     config = profiles.get(effective, {})
     region = next((os.environ[v] for v in ENV_REGION if os.environ.get(v)), None) or config.get("region")
     shown = name or (effective if effective in profiles and effective != "default" else None)
-    serials = _mfa_serials(config, profiles)
+    serials = _mfa_serials(config, profiles)  # outward from the profile
     return ProfileFacts(shown, kind_of(config, profiles), region, serials[0] if serials else None, _signing_source(config, profiles),
-                        tuple(serials))
+                        tuple(reversed(serials)))
 
 
 def _signing_source(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> str | None:
@@ -171,12 +189,12 @@ def _mfa_serial(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> 
 
 
 def _mfa_serials(config: dict[str, Any], profiles: dict[str, dict[str, Any]]) -> list[str]:
-    """Every distinct MFA device along the role chain, from the profile outward to its source."""
+    """The MFA device of each role along the chain that has one, from the profile outward."""
     seen: set[int] = set()
     serials: list[str] = []
     while config and id(config) not in seen and "role_arn" in config:
         seen.add(id(config))
-        if config.get("mfa_serial") and str(config["mfa_serial"]) not in serials:
+        if config.get("mfa_serial"):
             serials.append(str(config["mfa_serial"]))
         config = profiles.get(str(config.get("source_profile", "")), {})
     return serials

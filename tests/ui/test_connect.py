@@ -362,6 +362,6 @@ def test_a_role_chain_with_two_mfa_devices_asks_a_code_for_each_in_one_dialog(qt
     page.connect_button.click()
     qtbot.waitUntil(lambda: page.isComplete() or page.connect_button.isEnabled(), timeout=TIMEOUT)
     assert done and page.isComplete(), page.status.text()
-    assert seen[0] == ["MFA code for arn:aws:iam::123456789012:mfa/bob", "MFA code for arn:aws:iam::123456789012:mfa/alice"]
-    assert "device 2" in seen[1]
+    assert seen[0] == ["MFA code 1 for arn:aws:iam::123456789012:mfa/alice", "MFA code 2 for arn:aws:iam::123456789012:mfa/bob"]
+    assert "code 2" in seen[1]
     assert ":assumed-role/outer/" in page.fields["Caller"].text()

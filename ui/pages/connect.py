@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, 
 from app import connection, profiles
 from app.aws import shared_config
 from app.aws.context import DEFAULT_REGION, AwsContext
+from app.aws.sessions import codes_by_device
 from app.errors import InvalidInput
 from app.session import WizardSession
 from ui.errors import message_for
@@ -288,8 +289,7 @@ class ConnectPage(QWizardPage):
             self.status.setStyleSheet("")
             self.status.setText("Not connected: the MFA code was cancelled.")
             return False
-        first = next(iter(codes.values()))
-        return lambda serial: codes.get(serial, first)
+        return codes_by_device(dialog.serials, codes)
 
     def _connected(self, result) -> None:
         practice, aws, identity = result
