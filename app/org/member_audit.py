@@ -197,7 +197,8 @@ def _call(client: Any, service: str, operation: str, **params: Any) -> dict[str,
             if scp:
                 evidence = {"action": action, "error": code, "scp": scp.group(1) or "", "exemption": SCP_EXEMPTION}
                 raise MemberUnreachable(Reason.SCP_DENIES_ROOT_SESSION, f"A service control policy denies {action} in the root "
-                                        f"session ({scp.group(1) or 'its ARN not given'}).", evidence) from None
+                                        f"session ({scp.group(1) or 'its ARN not given'}). To let "
+                                        f"audits through, {SCP_EXEMPTION}.", evidence) from None
             raise MemberUnreachable(Reason.DENIED, f"AWS denied {action} in the root session ({code}).",
                                     {"action": action, "error": code}) from None
         problem = translate(error, service, operation)

@@ -76,10 +76,11 @@ def install() -> None:
         if _installed:
             return
         moto_gaps.install()
-        import warnings
+        from moto.core.errors import COMMON_ERROR_CODES
 
-        # moto warns when an error code is not in the service's model (InvalidAction, Throttling…).
-        warnings.filterwarnings("ignore", message=r"Exception\(PracticeError\)")
+        # Errors every AWS query service can answer, though few models list them: moto would warn.
+        COMMON_ERROR_CODES.extend(c for c in ("AccessDenied", "Throttling", "InvalidAction", "ExpiredToken")
+                                  if c not in COMMON_ERROR_CODES)
         _patch_assume_root()
         _patch_enforcement()
         _patch_root_reads()
