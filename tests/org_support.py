@@ -10,12 +10,9 @@ AUDIT = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
 DELETE = "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
 
 
-@pytest.fixture
-def organization():
-    """The seeded practice organization (SPEC §12), as its management account's administrator."""
-    practice = PracticeOrganization().start()
-    yield practice
-    practice.stop()
+def started_organization() -> PracticeOrganization:
+    """The seeded practice organization (SPEC §12); the caller stops it (conftest's fixture)."""
+    return PracticeOrganization().start()
 
 
 def root_session(practice: PracticeOrganization, n: int, policy: str = AUDIT):

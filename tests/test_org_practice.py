@@ -7,7 +7,7 @@ import pytest
 from app.practice import moto_gaps
 from app.practice.organization import (ACTIVE_ROOT_KEY, INACTIVE_ROOT_KEY, PASSWORD_AND_MFA, SCP_DENIES_ROOT, SCP_WITH_EXEMPTION,
                                        SIGNING_CERTIFICATES, member_id)
-from tests.org_support import AUDIT, DELETE, error_of, organization, root_session  # noqa: F401  (fixture)
+from tests.org_support import AUDIT, DELETE, error_of, root_session
 
 
 def test_assume_root_is_refused_on_the_global_endpoint(organization):
