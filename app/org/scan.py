@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from app.errors import AwsCallFailed, InvalidInput, Throttled
+from app.errors import AwsCallFailed, InvalidInput, MalformedResponse, Throttled
 from app.model import Finding, Reason, Status
 from app.org import member_checks
 from app.org.inventory import Member, list_members
@@ -74,8 +74,10 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
          cancel: threading.Event | None = None, auditor: MemberAuditor | None = None) -> OrgScan:
     started = datetime.now(timezone.utc)
     identity = context.call("sts", "GetCallerIdentity")
-    organization = context.call("organizations", "DescribeOrganization")["Organization"]
-    org_id, management = str(organization.get("Id", "")), str(organization.get("MasterAccountId", ""))
+    organization = context.call("organizations", "DescribeOrganization").get("Organization")
+    if not isinstance(organization, dict) or not organization.get("Id") or not organization.get("MasterAccountId"):
+        raise MalformedResponse("organizations:DescribeOrganization", "no organization ID or management account")
+    org_id, management = str(organization["Id"]), str(organization["MasterAccountId"])
     features = _features(context)
     members = list_members(lambda **p: context.call("organizations", "ListAccounts", **p))
     chosen = _in_scope(members, request)

@@ -13,6 +13,8 @@ in-process mock (``mock_aws``) and a moto server on 127.0.0.1 the same way:
 - ``cloudtrail:LookupEvents`` over the root events recorded here;
 - no IAM Identity Center instance unless one is enabled here (moto makes one for every account);
 - e-mail subscriptions that stay ``PendingConfirmation`` until confirmed here (moto confirms at once).
+- the root sessions ``sts:AssumeRoot`` hands out (``RootSession``): their keys act as the member's
+  root user here; ``app.practice.moto_org`` adds AssumeRoot itself and the rest of organization mode.
 
 ``TestEventPattern`` is left as moto has it (an empty answer), which is how the checks meet an
 EventBridge that does not answer: they fall back to the local matcher.
