@@ -94,7 +94,7 @@ def test_throttling_halves_the_pool_and_the_run_still_completes():
     pool = AdaptivePool(work, lambda n, e: "gave up", max_workers=16, start=16, backoff=0.01, on_progress=progress.append)
     result = pool.run(list(range(60)))
     assert result.results == {n: f"done {n}" for n in range(60)} and not result.cancelled
-    assert result.limits[0] == 16 and 8 in result.limits  # halved once for the burst
+    assert result.limits[0] == 16 and any(b == a // 2 for a, b in zip(result.limits, result.limits[1:])), result.limits
     assert result.throttles == 2 and peak[1] <= 16
     assert progress[-1].done == 60 and progress[-1].total == 60 and progress[-1].eta_seconds == 0
     assert any(p.throttled for p in progress)
