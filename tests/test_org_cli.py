@@ -105,3 +105,29 @@ def test_root_session_secrets_never_reach_the_output(organization, monkeypatch, 
         for secret in (credentials["SecretAccessKey"], credentials["SessionToken"]):
             assert secret not in printed.out and secret not in printed.err
     assert issued[0]["AccessKeyId"] in printed.out or output == "text"  # the key ID is evidence (CloudTrail), not a secret
+
+
+@pytest.mark.server
+def test_the_real_path_over_http_against_a_moto_server(endpoint, monkeypatch):
+    """No --demo: the standard credential chain, HTTP to a moto server seeded as the practice
+    organization; AssumeRoot and the root sessions go over the wire."""
+    from datetime import datetime, timezone
+
+    from app.practice import moto_org
+    from app.practice.organization import seed_organization
+    from tests.cli_support import admin_keys, run_cli
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    moto_org.install()
+    moto_org.reset()
+    seed_organization(datetime.now(timezone.utc))
+    keys = admin_keys(endpoint)
+    result = run_cli(endpoint, keys, "verify", "--format", "json", "--accounts",
+                     f"{member_id(7)},{member_id(20)},{member_id(SCP_DENIES_ROOT)}", command="org")
+    assert result.returncode == 1, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["coverage"] == {"reached": 2, "total": 3}
+    reasons = {a["id"]: {c["id"]: c["reason"] for c in a["checks"]} for a in doc["accounts"]}
+    assert reasons[member_id(7)]["member.root-access-keys"] == "root-key-active"
+    assert reasons[member_id(20)]["member.root-credential-free"] == "no-root-credentials"
+    assert set(reasons[member_id(SCP_DENIES_ROOT)].values()) == {"scp-denies-root-session"}
