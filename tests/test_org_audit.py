@@ -166,3 +166,16 @@ def test_contradicting_sources_are_unknown_never_pass():
     assert outcomes["member.root-credential-free"].status == Status.UNKNOWN
     with pytest.raises(AssertionError):
         member_checks.same_for_all(Status.PASS, Reason.COMPLIANT, "no")
+
+
+def test_features_unreadable_and_assume_root_refused_is_assume_root_denied_per_member(organization):
+    """Without iam:ListOrganizationsFeatures the scan cannot know RootSessions is off: each
+    member's AssumeRoot is tried, refused, and the member is unknown (assume-root-denied)."""
+    from tests.support import denier
+
+    moto_gaps.extras(organization.account_id).org_features.discard("RootSessions")
+    context = organization.aws_context()
+    context.add_hook("before-call", denier(("iam:ListOrganizationsFeatures",)))
+    result = scan(context, ScanRequest(accounts=(member_id(FREE), member_id(ACTIVE_ROOT_KEY[0]))))
+    assert result.features is None and result.coverage == (0, 2)
+    assert {f.reason for f in result.findings} == {"assume-root-denied"} and {f.status for f in result.findings} == {Status.UNKNOWN}
