@@ -131,3 +131,23 @@ def test_the_real_path_over_http_against_a_moto_server(endpoint, monkeypatch):
     assert reasons[member_id(7)]["member.root-access-keys"] == "root-key-active"
     assert reasons[member_id(20)]["member.root-credential-free"] == "no-root-credentials"
     assert set(reasons[member_id(SCP_DENIES_ROOT)].values()) == {"scp-denies-root-session"}
+
+
+def test_ctrl_c_reports_what_was_audited_and_the_rest_as_cancelled():
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    process = subprocess.Popen([sys.executable, "-m", "app.cli", "org", "verify", "--demo", "--workers", "1", "--format", "json"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert "CloudTrail" in process.stderr.readline()  # the disclosure
+    assert "auditing 49 member accounts" in process.stderr.readline()  # the inventory is read; AssumeRoot starts
+    import time
+
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode in (1, 2), err
+    doc = json.loads(out)
+    assert doc["cancelled"] and "interrupted" in err
+    reasons = {a["unreached_reason"] for a in doc["accounts"]}
+    assert "cancelled" in reasons and 0 < doc["coverage"]["reached"] < doc["coverage"]["total"]

@@ -142,3 +142,17 @@ def test_a_bug_in_the_work_is_raised_not_swallowed():
 
     with pytest.raises(KeyError):
         AdaptivePool(work, lambda n, e: None, max_workers=2, start=2).run(list(range(10)))
+
+
+def test_ctrl_c_in_the_calling_thread_cancels_keeping_what_was_done():
+    import _thread
+
+    def work(n: int) -> int:
+        if n == 4:
+            _thread.interrupt_main()  # as if the user pressed Ctrl-C while run() waits
+        time.sleep(0.05)
+        return n
+
+    result = AdaptivePool(work, lambda n, e: None, max_workers=1, start=1).run(list(range(30)))
+    assert result.cancelled and set(range(5)) <= set(result.results)  # done before Ctrl-C (and the one in flight) kept
+    assert result.unfinished and sorted(set(result.results) | set(result.unfinished)) == list(range(30))

@@ -80,12 +80,16 @@ def verify(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         print(f"rootwarden: {DISCLOSURE}", file=sys.stderr)
-    cancel = threading.Event()
-    try:
-        result = scan(context, request, on_progress=_progress_printer(), cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
+    def starting(count: int) -> None:
+        print(f"rootwarden: auditing {count} member accounts (up to {args.workers} at once; Ctrl-C stops)…", file=sys.stderr)
+        sys.stderr.flush()
+
+    # Ctrl-C during the audit stops it; what was done is kept and printed.
+    result = scan(context, request, on_progress=_progress_printer(), on_audit_start=starting)
+    if result.cancelled:
+        reached, total = result.coverage
+        print(f"rootwarden: interrupted; {reached} of {total} active member accounts audited, the rest are unknown (cancelled).",
+              file=sys.stderr)
     if args.format == "json":
         print(json.dumps(as_json(result), indent=2, default=str))
     else:

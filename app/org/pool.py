@@ -8,7 +8,8 @@ backoff) and is tried again, at most ``max_attempts`` times; then ``give_up(item
 its result. Any other exception from ``work`` is a bug in the caller and is re-raised by ``run``.
 
 ``cancel`` (a ``threading.Event``) stops the run: no new item starts, items in flight finish,
-and the result keeps what was done plus the items never finished. ``on_progress(Progress)`` is
+and the result keeps what was done plus the items never finished. Ctrl-C in the thread that
+called ``run`` does the same. ``on_progress(Progress)`` is
 called on a worker thread after every finished item (a UI must hand it to its own thread).
 """
 from __future__ import annotations
@@ -80,8 +81,16 @@ class AdaptivePool(Generic[T, R]):
                    for n in range(min(self.max_workers, len(items)))]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.2)  # short waits, so Ctrl-C reaches this thread between them
+        except KeyboardInterrupt:  # Ctrl-C: stop as cancel does, keeping what was done
+            self._cancel.set()
+            with self._cond:
+                self._cond.notify_all()
+            for thread in threads:
+                thread.join()
         if self._error is not None:
             raise self._error
         result = self.result

@@ -71,7 +71,10 @@ class OrgScan:
 
 
 def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], None] | None = None,
-         cancel: threading.Event | None = None, auditor: MemberAuditor | None = None) -> OrgScan:
+         cancel: threading.Event | None = None, auditor: MemberAuditor | None = None,
+         on_audit_start: Callable[[int], None] | None = None) -> OrgScan:
+    """Audit the organization. ``on_audit_start(n)`` is called (on this thread) once the
+    inventory is read, just before ``n`` member accounts are audited through AssumeRoot."""
     started = datetime.now(timezone.utc)
     identity = context.call("sts", "GetCallerIdentity")
     organization = context.call("organizations", "DescribeOrganization").get("Organization")
@@ -101,6 +104,8 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
                                               {"action": error.action, "error": error.code}),
             max_workers=request.workers, start=request.start_workers, max_attempts=request.max_attempts,
             backoff=request.backoff, on_progress=on_progress, cancel=cancel)
+        if on_audit_start is not None:
+            on_audit_start(len(to_audit))
         outcome = pool.run(to_audit)
         results.update(outcome.results)
         for account in outcome.unfinished:
