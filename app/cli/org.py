@@ -81,7 +81,7 @@ def verify(args: argparse.Namespace) -> int:
     else:
         print(f"rootwarden: {DISCLOSURE}", file=sys.stderr)
     def starting(count: int) -> None:
-        print(f"rootwarden: auditing {count} member accounts (up to {args.workers} at once; Ctrl-C stops)…", file=sys.stderr)
+        print(f"rootwarden: auditing {count} member accounts (up to {min(count, args.workers)} at once; Ctrl-C stops)…", file=sys.stderr)
         sys.stderr.flush()
 
     # Ctrl-C during the audit stops it; what was done is kept and printed.
@@ -117,7 +117,7 @@ def _progress_printer() -> Any:
         eta = f", about {progress.eta_seconds:.0f} s left" if progress.eta_seconds is not None else ""
         slow = ", THROTTLED: slowing down" if progress.throttled else ""
         with lock:
-            sys.stderr.write(f"\r{progress.done}/{progress.total} accounts, {progress.workers} at once{eta}{slow}   ")
+            sys.stderr.write(f"\r{progress.done}/{progress.total} accounts, up to {progress.workers} at once{eta}{slow}   ")
             if progress.done == progress.total:
                 sys.stderr.write("\n")
             sys.stderr.flush()
