@@ -56,6 +56,7 @@ class Reason(str, enum.Enum):
     RULE_DISABLED = "rule-disabled"
     NO_CONFIRMED_SUBSCRIBER = "no-confirmed-subscriber"
     DELIVERY_BLOCKED = "delivery-blocked"  # the topic (its policy or KMS key) refuses the alert's publisher
+    ROOT_PASSWORD = "root-password"  # a member account's root user has a password (organization mode)
     # warn
     ADVISORY = "advisory"
     SIGNING_CERTIFICATE = "signing-certificate"
@@ -77,11 +78,20 @@ class Reason(str, enum.Enum):
     UNSUPPORTED_PARTITION = "unsupported-partition"
     CONNECTION = "connection"
     CHECK_ERROR = "check-error"
+    # unknown, organization mode (SPEC §12): why a member account could not be audited
+    ASSUME_ROOT_DENIED = "assume-root-denied"
+    FEATURE_DISABLED = "feature-disabled"  # RootSessions (privileged root actions) not enabled for the organization
+    SCP_DENIES_ROOT_SESSION = "scp-denies-root-session"
+    ACCOUNT_NOT_ACTIVE = "account-not-active"  # a state other than ACTIVE that is not an ending one
+    CANCELLED = "cancelled"  # the run was cancelled before this account was audited
     # not_applicable
     NOT_APPLICABLE = "not-applicable"
     MEMBER_ACCOUNT = "member-account"
     NO_ORGANIZATION = "no-organization"
     NO_CONSOLE_IN_PARTITION = "no-console-in-partition"
+    SUSPENDED_ACCOUNT = "suspended-account"  # SUSPENDED, CLOSED or PENDING_CLOSURE member
+    MANAGEMENT_ACCOUNT = "management-account"  # audited by `rootwarden verify`, not through AssumeRoot
+    NO_ROOT_PASSWORD = "no-root-password"  # root MFA is moot without a root password
 
 
 # The code of a finding whose check named none, and of findings in records made before codes.

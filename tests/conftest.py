@@ -34,6 +34,16 @@ def practice():
     p.stop()
 
 
+@pytest.fixture
+def organization():
+    """The seeded practice organization (SPEC §12), as its management account's administrator."""
+    from tests.org_support import started_organization
+
+    practice = started_organization()
+    yield practice
+    practice.stop()
+
+
 @pytest.fixture(scope="session")
 def secret_service_env(tmp_path_factory):
     """Environment variables of a private, unlocked Secret Service (see tests/secret_service.py)."""

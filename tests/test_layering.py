@@ -25,8 +25,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # other ways out of the process (desktop notifications).
     ("aws", ("app.aws", "app.notify")),
     # What Rootwarden knows and does: checks, fixes, records, export formats, text renderers,
-    # profiles, the practice account.
-    ("domain", ("app.checks", "app.fixes", "app.record", "app.export", "app.text", "app.practice", "app.profiles",
+    # profiles, the practice account, organization mode (app.org).
+    ("domain", ("app.checks", "app.fixes", "app.record", "app.export", "app.text", "app.practice", "app.profiles", "app.org",
                 "app.event_pattern", "app.root_activity", "app.mfa_enrollment", "app.steps_text")),
     # Putting the domain together: connecting, running checks, the wizard's session, flow and
     # step descriptions, a verification run, schedules, the policy of everything called.

@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     schedule_run.add_argument("name")
     schedule_run.add_argument("--now", action="store_true", help="run even if the last run is recent")
 
+    from app.cli.org import add_parser as add_org_parser
+
+    add_org_parser(commands)
+
     policy = commands.add_parser("policy", help="print the least-privilege IAM policy Rootwarden needs")
     policy.add_argument("--fixes", action="store_true", help="include the actions the wizard's fixes need")
     return parser
@@ -147,6 +151,10 @@ def _dispatch(argv: Sequence[str] | None, open_wizard: Callable[[bool], int] | N
             from app.cli.schedule import schedule_command
 
             return finish_without_waiting(schedule_command(args))
+        if args.command == "org":
+            from app.cli.org import org_command
+
+            return finish_without_waiting(org_command(args))
         if args.command == "policy":
             from app.policy import policy_document
 

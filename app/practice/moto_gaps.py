@@ -13,6 +13,8 @@ in-process mock (``mock_aws``) and a moto server on 127.0.0.1 the same way:
 - ``cloudtrail:LookupEvents`` over the root events recorded here;
 - no IAM Identity Center instance unless one is enabled here (moto makes one for every account);
 - e-mail subscriptions that stay ``PendingConfirmation`` until confirmed here (moto confirms at once).
+- the root sessions ``sts:AssumeRoot`` hands out (``RootSession``): their keys act as the member's
+  root user here; ``app.practice.moto_org`` adds AssumeRoot itself and the rest of organization mode.
 
 ``TestEventPattern`` is left as moto has it (an empty answer), which is how the checks meet an
 EventBridge that does not answer: they fall back to the local matcher.
@@ -71,8 +73,19 @@ class AccountExtras:
     identity_center: bool = False
 
 
+@dataclass(frozen=True)
+class RootSession:
+    """Credentials sts:AssumeRoot issued: they act as ``account_id``'s root user, limited by the
+    task policy ``task_policy`` (its name, e.g. ``IAMAuditRootUserCredentials``) until ``expires``."""
+
+    account_id: str
+    task_policy: str
+    expires: datetime
+
+
 _lock = threading.RLock()
 _accounts: dict[str, AccountExtras] = {}
+_root_sessions: dict[str, RootSession] = {}  # access key ID → session
 _installed = False
 
 
@@ -84,6 +97,18 @@ def extras(account_id: str) -> AccountExtras:
 def reset() -> None:
     with _lock:
         _accounts.clear()
+        _root_sessions.clear()
+
+
+def add_root_session(access_key_id: str, session: RootSession) -> None:
+    with _lock:
+        _root_sessions[access_key_id] = session
+
+
+def root_session(access_key_id: str) -> RootSession | None:
+    """The AssumeRoot session these credentials belong to, if any."""
+    with _lock:
+        return _root_sessions.get(access_key_id)
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -144,8 +169,11 @@ def root_row(account_id: str) -> str:
 
 
 def root_key_owner(access_key_id: str) -> str | None:
-    """The account whose root user owns this access key, if any."""
+    """The account whose root user owns this access key (or whose root an AssumeRoot session
+    with this key acts as), if any."""
     with _lock:
+        if access_key_id in _root_sessions:
+            return _root_sessions[access_key_id].account_id
         for account_id, state in _accounts.items():
             if any(k.access_key_id == access_key_id for k in state.root.access_keys):
                 return account_id

@@ -1,0 +1,174 @@
+"""``rootwarden org verify`` and ``rootwarden org policy`` (SPEC §12, §8).
+
+``org verify`` audits the member accounts' root users from the management account and exits by
+the verdicts (0 all clear, 1 a fail, 2 no fail but something unknown, 3 cannot connect or bad
+usage). Before the scan it discloses the CloudTrail root events the audit causes. Names from
+AWS reach the terminal only through ``for_terminal``; no credential is ever printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from typing import Any
+
+from app.model import Status
+from app.text_safety import for_terminal
+
+SCHEMA = "rootwarden/org-verify-v1"
+_ORDER = (Status.FAIL, Status.UNKNOWN, Status.WARN, Status.PASS, Status.NOT_APPLICABLE)
+
+
+def add_parser(commands: Any) -> None:
+    org = commands.add_parser("org", help="organization mode: audit member accounts' root users (SPEC §12)")
+    actions = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
+    verify = actions.add_parser("verify", help="audit every member account's root credentials through sts:AssumeRoot",
+                                description="Audit member accounts' root users from the management account. Exit 0: all "
+                                            "clear; 1: a check failed; 2: no failure but some accounts or checks could not "
+                                            "be judged; 3: cannot connect or bad usage.")
+    source = verify.add_mutually_exclusive_group()
+    source.add_argument("--aws-profile", metavar="NAME", help="a profile from your AWS shared config (~/.aws/config)")
+    source.add_argument("--demo", action="store_true", help="the practice organization (simulated; no credentials or network)")
+    verify.add_argument("--region", metavar="R", help="the region whose STS endpoint serves AssumeRoot (default: the profile's)")
+    verify.add_argument("--accounts", default="all", metavar="IDS", help="comma-separated member account IDs, or all (default)")
+    verify.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
+    verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError("must be between 1 and 256")
+    return value
+
+
+def _ids(text: str, option: str) -> tuple[str, ...]:
+    from app.errors import InvalidInput
+
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    bad = [i for i in ids if not (len(i) == 12 and i.isdigit())]
+    if bad:
+        raise InvalidInput(option, f"not a 12-digit account ID: {for_terminal(bad[0])[:40]}")
+    return ids
+
+
+def org_command(args: argparse.Namespace) -> int:
+    if args.org_command == "policy":
+        from app.org.policy import org_policy_document
+
+        print(json.dumps(org_policy_document(), indent=2))
+        return 0
+    return verify(args)
+
+
+def verify(args: argparse.Namespace) -> int:
+    from app.org.scan import DISCLOSURE, ScanRequest, scan
+    from app.runner import exit_code
+
+    accounts = None if args.accounts.strip().lower() == "all" else _ids(args.accounts, "--accounts")
+    request = ScanRequest(accounts=accounts, exclude=_ids(args.exclude, "--exclude"), workers=args.workers,
+                          start_workers=min(16, args.workers))
+    context = _connect(args)
+    if args.format == "text":
+        print(f"Note: {DISCLOSURE}")
+        sys.stdout.flush()
+    else:
+        print(f"rootwarden: {DISCLOSURE}", file=sys.stderr)
+    def starting(count: int) -> None:
+        print(f"rootwarden: auditing {count} member accounts (up to {min(count, args.workers)} at once; Ctrl-C stops)…", file=sys.stderr)
+        sys.stderr.flush()
+
+    # Ctrl-C during the audit stops it; what was done is kept and printed.
+    result = scan(context, request, on_progress=_progress_printer(), on_audit_start=starting)
+    if result.cancelled:
+        reached, total = result.coverage
+        print(f"rootwarden: interrupted; {reached} of {total} active member accounts audited, the rest are unknown (cancelled).",
+              file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(as_json(result), indent=2, default=str))
+    else:
+        sys.stdout.write(as_text(result))
+    return exit_code(result.findings)
+
+
+def _connect(args: argparse.Namespace) -> Any:
+    if args.demo:
+        from app.practice.organization import PracticeOrganization
+
+        return PracticeOrganization().start().aws_context()
+    from app.aws.context import AwsContext
+
+    return AwsContext.from_aws_profile(args.aws_profile, args.region)
+
+
+def _progress_printer() -> Any:
+    """Progress on stderr, only when it is a terminal (a pipe or a log gets the result only)."""
+    if not (sys.stderr is not None and sys.stderr.isatty()):
+        return None
+    lock = threading.Lock()
+
+    def show(progress: Any) -> None:
+        eta = f", about {progress.eta_seconds:.0f} s left" if progress.eta_seconds is not None else ""
+        slow = ", THROTTLED: slowing down" if progress.throttled else ""
+        with lock:
+            sys.stderr.write(f"\r{progress.done}/{progress.total} accounts, up to {progress.workers} at once{eta}{slow}   ")
+            if progress.done == progress.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def as_json(result: Any) -> dict[str, Any]:
+    from app.model import rfc3339
+
+    reached, total = result.coverage
+    accounts = []
+    for member in result.members:
+        checks = []
+        for finding in member.findings:
+            entry = finding.as_dict()
+            entry.pop("checked_at")
+            checks.append(entry)
+        accounts.append({"id": member.member.id, "name": member.member.name, "state": member.member.state,
+                         "joined_method": member.member.joined_method, "reached": member.reached,
+                         "unreached_reason": member.reason or None, "checks": checks})
+    return {"schema": SCHEMA, "organization_id": result.organization_id, "management_account_id": result.management_account_id,
+            "caller_arn": result.caller_arn, "features": list(result.features) if result.features is not None else None,
+            "coverage": {"reached": reached, "total": total}, "cancelled": result.cancelled,
+            "started_at": rfc3339(result.started_at), "finished_at": rfc3339(result.finished_at), "accounts": accounts}
+
+
+def _verdict(member: Any) -> Status:
+    statuses = {f.status for f in member.findings}
+    return next((s for s in _ORDER if s in statuses), Status.NOT_APPLICABLE)
+
+
+def as_text(result: Any) -> str:
+    reached, total = result.coverage
+    features = ", ".join(result.features) if result.features else ("none" if result.features is not None else "could not be read")
+    lines = [f"Rootwarden organization audit — {for_terminal(result.organization_id)} "
+             f"(management account {for_terminal(result.management_account_id)})",
+             f"Caller {for_terminal(result.caller_arn)}; organization features: {for_terminal(features)}",
+             f"Coverage: {reached} of {total} active member accounts audited" + (" (cancelled)" if result.cancelled else ""), ""]
+    members = sorted(result.members, key=lambda m: (_ORDER.index(_verdict(m)), m.member.id))
+    for member in members:
+        verdict = _verdict(member)
+        lines.append(f"{verdict.word:<7} {member.member.id}  {for_terminal(member.member.name)[:60]}  ({for_terminal(member.member.state)})")
+        shown = [f for f in member.findings if f.status not in (Status.PASS, Status.NOT_APPLICABLE)]
+        if not shown and verdict == Status.NOT_APPLICABLE:
+            shown = member.findings[:1]
+        if shown and len({(f.status, f.reason) for f in shown}) == 1 and not member.reached:
+            shown = shown[:1]  # one reason for all five checks: say it once
+            lines.append(f"        all checks {shown[0].status.word} ({shown[0].reason}): {for_terminal(shown[0].summary)}")
+            continue
+        for finding in shown:
+            lines.append(f"        {finding.status.word:<7} {finding.id} ({finding.reason}): {for_terminal(finding.summary)}")
+    lines.append("")
+    return "\n".join(lines) + "\n"
