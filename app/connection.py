@@ -4,16 +4,13 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from app.account_id import check_pin, read_typed
 from app.aws import shared_config
 from app.aws.context import AwsContext
 from app.aws.partition import Partition, from_arn, is_root_arn
 from app.checks import services
-from app.errors import InvalidInput, WrongAccount
-
-ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 @dataclass(frozen=True)
@@ -59,20 +56,15 @@ def aws_profiles() -> list[AwsProfileInfo]:
 
 
 def validate_account_id(text: str) -> str | None:
-    text = text.strip().replace("-", "").replace(" ", "")
-    if not text:
-        return None
-    if not ACCOUNT_ID.match(text):
-        raise InvalidInput("Expected account ID", "must be 12 digits, like 123456789012")
-    return text
+    """The Connect page's optional expected account: None when left empty."""
+    return read_typed(text, "Expected account ID") if text.strip() else None
 
 
 def identify(aws: AwsContext, expected_account: str | None = None) -> Identity:
     """Ask AWS who these credentials are; refuse a different account than expected."""
     caller = aws.call("sts", "GetCallerIdentity")
     account = str(caller["Account"])
-    if expected_account and account != expected_account:
-        raise WrongAccount(expected_account, account)
+    check_pin(expected_account, account)
     try:
         aliases = aws.call("iam", "ListAccountAliases").get("AccountAliases") or []
     except Exception:

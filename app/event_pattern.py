@@ -12,6 +12,7 @@ import re
 import json
 import operator
 from typing import Any
+from app.aws.partition import by_name
 from app.nesting import depth
 
 _MISSING = object()
@@ -171,7 +172,7 @@ def sample_root_sign_in(account_id: str, partition: str = "aws", region: str = "
         "resources": [],
         "detail": {
             "eventVersion": "1.08",
-            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:{partition}:iam::{account_id}:root", "accountId": account_id},
+            "userIdentity": {"type": "Root", "principalId": account_id, "arn": by_name(partition).root_arn(account_id), "accountId": account_id},
             "eventTime": "2026-01-01T00:00:00Z",
             "eventSource": "signin.amazonaws.com",
             "eventName": "ConsoleLogin",
@@ -199,7 +200,7 @@ def sample_root_api_call(account_id: str, partition: str = "aws", region: str = 
         "resources": [],
         "detail": {
             "eventVersion": "1.08",
-            "userIdentity": {"type": "Root", "principalId": account_id, "arn": f"arn:{partition}:iam::{account_id}:root", "accountId": account_id},
+            "userIdentity": {"type": "Root", "principalId": account_id, "arn": by_name(partition).root_arn(account_id), "accountId": account_id},
             "eventTime": "2026-01-01T00:00:00Z",
             "eventSource": "iam.amazonaws.com",
             "eventName": "CreateAccessKey",

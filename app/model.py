@@ -29,6 +29,17 @@ class Status(str, enum.Enum):
             "not_applicable": "N/A",
         }[self.value]
 
+    @property
+    def label(self) -> str:
+        """The status in a sentence's case, for the wizard's cards, badges and tables."""
+        return {
+            "pass": "Pass",
+            "fail": "Fail",
+            "warn": "Warning",
+            "unknown": "Unknown",
+            "not_applicable": "Not applicable",
+        }[self.value]
+
 
 class Reason(str, enum.Enum):
     """Why a finding has its status: a stable, machine-readable code (SPEC §2.2).

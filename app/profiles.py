@@ -20,12 +20,12 @@ import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from app.account_id import is_account_id, read_typed
 from app.errors import InvalidInput, RootwardenError
 from app.keyring_access import SERVICE, KeyringUnavailable, checked, translate
 
 INDEX = "profiles/index"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-ACCOUNT = re.compile(r"^\d{12}$")
 KEY_ID = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
 SECRET = re.compile(r"^[A-Za-z0-9/+=]{40}$")
 NOTES_MAX = 500
@@ -84,9 +84,7 @@ def known_regions() -> set[str]:
 def validate(profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:
     if not NAME.match(profile.name):
         raise InvalidInput("Name", "use 1–64 letters, digits, '-', '_' or '.'")
-    account = profile.account_id.strip().replace("-", "")
-    if not ACCOUNT.match(account):
-        raise InvalidInput("Account ID", "must be 12 digits")
+    account = read_typed(profile.account_id)
     if profile.region not in known_regions():
         raise InvalidInput("Region", f"“{profile.region}” is not an AWS region")
     if [profile.aws_profile, profile.access_key_id, profile.sso_start_url].count(None) != 2:
@@ -257,7 +255,7 @@ class ProfileStore:
             profile = Profile(**{**text, "notes": text["notes"] or ""})
             if profile.identity_center and not (profile.sso_region and profile.sso_role):
                 raise ValueError("Identity Center fields missing")
-            if profile.name != name or not ACCOUNT.match(profile.account_id) or (profile.keyed and not KEY_ID.match(profile.access_key_id)):
+            if profile.name != name or not is_account_id(profile.account_id) or (profile.keyed and not KEY_ID.match(profile.access_key_id)):
                 raise ValueError("fields do not fit")
             if profile.keyed and not self._get(f"profiles/{name}/secret"):
                 raise ValueError("secret missing")

@@ -14,7 +14,8 @@ from typing import Any
 
 from app.aws.context import AwsContext
 from app.aws.partition import is_root_arn
-from app.errors import InvalidInput, WrongAccount
+from app.account_id import check_pin
+from app.errors import InvalidInput
 from app.model import Finding, rfc3339
 
 
@@ -106,8 +107,7 @@ def run(request: VerifyRequest) -> VerifyRun:
     with AccountSnapshot(aws) as snapshot:
         snapshot.warm()
         identity = snapshot.identity()  # a connection problem stops here, exit 3
-        if pinned and str(identity["Account"]) != pinned:
-            raise WrongAccount(pinned, str(identity["Account"]))
+        check_pin(pinned, str(identity["Account"]))
         order = {check.id: i for i, check in enumerate(REGISTRY)}
         findings = sorted(run_checks(aws, settings=Settings(request.recent_use_days), snapshot=snapshot), key=lambda f: order[f.id])
         alias = _alias(snapshot)

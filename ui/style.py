@@ -4,15 +4,9 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from app.model import Status
+from app.text.palette import STATUS_HEX
 
-# Mid-tone colours that keep contrast on white and on near-black backgrounds.
-STATUS_COLOURS = {
-    Status.PASS: QColor("#2e9d4f"),
-    Status.FAIL: QColor("#d64541"),
-    Status.WARN: QColor("#d08a00"),
-    Status.UNKNOWN: QColor("#8e6bbf"),
-    Status.NOT_APPLICABLE: QColor("#808080"),
-}
+STATUS_COLOURS = {status: QColor(hex_colour) for status, hex_colour in STATUS_HEX.items()}
 STATUS_SYMBOLS = {
     Status.PASS: "✓",
     Status.FAIL: "✗",
@@ -20,10 +14,4 @@ STATUS_SYMBOLS = {
     Status.UNKNOWN: "?",
     Status.NOT_APPLICABLE: "–",
 }
-STATUS_WORDS = {
-    Status.PASS: "Pass",
-    Status.FAIL: "Fail",
-    Status.WARN: "Warning",
-    Status.UNKNOWN: "Unknown",
-    Status.NOT_APPLICABLE: "Not applicable",
-}
+STATUS_WORDS = {status: status.label for status in Status}

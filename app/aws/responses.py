@@ -16,19 +16,15 @@ import re
 from datetime import datetime
 from typing import Any, Callable
 
+from app.account_id import is_account_id
 from app.aws.errors import iam_action
 from app.errors import MalformedResponse
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ARN = re.compile(r"^arn:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:(\d{12})?:.+$")  # the partition as from_arn reads it
-
-
-def _account_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(_ACCOUNT_ID.match(value))
+_ARN = re.compile(r"arn:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:([0-9]{12})?:.+")  # the partition as from_arn reads it
 
 
 def _arn(value: Any) -> bool:
-    return isinstance(value, str) and bool(_ARN.match(value))
+    return isinstance(value, str) and _ARN.fullmatch(value) is not None
 
 
 def _count(value: Any) -> bool:
@@ -44,7 +40,7 @@ def _summary_map(value: Any) -> bool:
 _TOPIC_ARN_OR_PENDING = lambda v: isinstance(v, str) and bool(v)  # noqa: E731  (ARN, "PendingConfirmation", "Deleted")
 
 REQUIRED: dict[tuple[str, str], dict[str, Any]] = {
-    ("sts", "GetCallerIdentity"): {"Account": _account_id, "Arn": _arn},
+    ("sts", "GetCallerIdentity"): {"Account": is_account_id, "Arn": _arn},
     ("iam", "GetAccountSummary"): {"SummaryMap": _summary_map},
     ("iam", "GenerateCredentialReport"): {"State": str},
     ("iam", "GetCredentialReport"): {"Content": bytes, "GeneratedTime?": datetime},

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.aws.partition import by_name
 from app.model import Finding, Status
 
 OCSF_VERSION = "1.5.0"
@@ -54,7 +55,7 @@ def events(context: dict[str, Any], findings: list[Finding]) -> list[dict[str, A
             "cloud": {"provider": "AWS", "region": region,
                       "account": {"uid": account, "name": context.get("account_alias") or account, "type": "AWS Account",
                                   "type_id": 10}},
-            "resources": [{"uid": f"arn:{partition}:iam::{account}:root", "type": "AWS::IAM::Root", "cloud_partition": partition,
+            "resources": [{"uid": by_name(partition).root_arn(account), "type": "AWS::IAM::Root", "cloud_partition": partition,
                            "region": region}],
             "remediation": {"desc": info.rationale, "references": [*refs.docs, finding.console_url]},
             "unmapped": {"rootwarden": {"status": finding.status.value, "reason": finding.reason, "step": int(info.step),

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from app.aws.context import AwsContext
-from app.errors import RootwardenError, WrongAccount
+from app.account_id import check_pin
+from app.errors import RootwardenError
 from app.model import rfc3339
 
 MANAGED_TAG = {"Key": "rootwarden:managed", "Value": "true"}
@@ -89,9 +90,7 @@ def apply_steps(name: str, steps: list[tuple[Change, Callable[[], str | None]]],
 
 def ensure_account(aws: AwsContext, account_id: str) -> None:
     """Ask STS now (never a cached answer) which account the credentials reach."""
-    actual = str(aws.call("sts", "GetCallerIdentity")["Account"])
-    if actual != account_id:
-        raise WrongAccount(account_id, actual)
+    check_pin(account_id, str(aws.call("sts", "GetCallerIdentity")["Account"]))
 
 
 class Fix:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.account_id import is_account_id
 from app.record import dsse, strict
 from app.record.dsse import BadRecord
 
@@ -87,7 +88,7 @@ def verify_bytes(data: bytes, public_key: Any) -> VerifiedRecord:
 def _check_predicate(predicate: dict[str, Any]) -> None:
     """The fields every reader of a record relies on, with their types."""
     account = predicate.get("account_id")
-    if not isinstance(account, str) or not (len(account) == 12 and account.isdigit()):
+    if not is_account_id(account):
         raise BadRecord("not a Rootwarden record: account_id is not a 12-digit string")
     findings = predicate.get("findings")
     if not isinstance(findings, list) or not all(

@@ -10,16 +10,26 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from app.model import STEP_TITLES, Step
+from app.model import STEP_TITLES, Status, Step
+from app.text.palette import STATUS_HEX
 
 QR_RESOURCE = "rootwarden://record-qr"
-STATUS_STYLE = {
-    "pass": ("PASS", "#2e7d32"),
-    "fail": ("FAIL", "#c62828"),
-    "warn": ("WARNING", "#b26a00"),
-    "unknown": ("UNKNOWN", "#6a4c9c"),
-    "not_applicable": ("N/A", "#616161"),
-}
+
+
+def _word(status: object) -> str:
+    """A record's status value as the checklist's word; an unknown value is shown as it is."""
+    try:
+        return Status(status).word
+    except ValueError:
+        return str(status)
+
+
+def _colour(status: object) -> str:
+    try:
+        return STATUS_HEX[Status(status)]
+    except ValueError:
+        return STATUS_HEX[Status.UNKNOWN]
+
 RECIPE = (
     "jq -en --stream '[inputs|select(length==2)|.[0]] | length == (unique|length)' record.json >/dev/null \\\n"
     "  || { echo 'record.json repeats a key: NOT a valid record' >&2; exit 1; }\n"
@@ -127,7 +137,7 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
     counts: dict[str, int] = {}
     for finding in p.get("findings", []):
         counts[finding["status"]] = counts.get(finding["status"], 0) + 1
-    out.append("<p class='tally'>" + " · ".join(f"{STATUS_STYLE[s][0]}: {n}" for s, n in counts.items()) + "</p>")
+    out.append("<p class='tally'>" + " · ".join(f"{_word(s)}: {n}" for s, n in counts.items()) + "</p>")
     for step in Step:
         findings = [f for f in p.get("findings", []) if int(f["step"]) == int(step)]
         if not findings:
@@ -135,7 +145,7 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
         out.append(f"<h2>Step {int(step)} — {escape(STEP_TITLES[step])}</h2>")
         out.append("<table class='checks' width='100%' cellspacing='0' cellpadding='4'>")
         for f in findings:
-            word, colour = STATUS_STYLE[f["status"]]
+            word, colour = _word(f["status"]), _colour(f["status"])
             refs = f.get("references", {})
             ref_text = ", ".join([*refs.get("cis", []), *(f"Security Hub {c}" for c in refs.get("security_hub", []))])
             out.append(
@@ -150,8 +160,8 @@ def report_html(predicate: dict[str, Any], record_id: str, keyid: str, public_pe
     if changed:
         out.append("<h2>Changed during this session</h2>")
         out.append("<table class='checks' width='100%' cellspacing='0' cellpadding='3'>")
-        out += [f"<tr><td>{escape(str(c.get('title', c.get('id'))))}</td><td width='30%'>{escape(STATUS_STYLE.get(c.get('before'), (c.get('before'),))[0])}"
-                f" → <b>{escape(STATUS_STYLE.get(c.get('after'), (c.get('after'),))[0])}</b></td></tr>" for c in changed]
+        out += [f"<tr><td>{escape(str(c.get('title', c.get('id'))))}</td><td width='30%'>{escape(_word(c.get('before')))}"
+                f" → <b>{escape(_word(c.get('after')))}</b></td></tr>" for c in changed]
         out.append("</table>")
     out.append("<h2>Changes made</h2>")
     changes = p.get("audit_log", [])

@@ -45,7 +45,7 @@ def test_pdf_has_real_text_and_renders(qapp, record, paper, tmp_path):
     pdf = write_pdf(record, tmp_path / f"report-{paper}.pdf", paper)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "123456789012" in text and "rootwarden-practice" in text and "Dana Admin" in text
-    words = {"pass": "PASS", "fail": "FAIL", "warn": "WARNING", "unknown": "UNKNOWN", "not_applicable": "N/A"}
+    words = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "unknown": "UNKNOWN", "not_applicable": "N/A"}
     lines = text.splitlines()
     for finding in record.predicate["findings"]:
         assert finding["id"] in text
