@@ -163,7 +163,7 @@ class StepPage(QWizardPage):
             self.recheck()
 
         self._fix = run_task(lambda progress, cancelled: fix.apply(aws, audit, account), done, failed, pool=change_pool())
-        self._fix.done.connect(self._update)
+        self._fix.done.connect(lambda handle=self._fix: self.recheck() if handle.cancelled else self._update())
         self._update()
         return True
 
