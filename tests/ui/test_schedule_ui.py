@@ -2,7 +2,6 @@
 schedule's last outcome on the Welcome page."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
