@@ -135,12 +135,16 @@ class _Runnable(QRunnable):
         super().__init__()
         self._operation, self._handle = operation, handle
 
-    def run(self) -> None:
+    def run(self) -> None:  # pragma: no cover  (runs before the tracer it installs)
         # QThreadPool threads are not started by `threading`, so a tracer installed with
-        # threading.settrace (coverage, debuggers) never reaches them unless installed here.
+        # threading.settrace (coverage, debuggers) never reaches them unless installed here;
+        # it applies to the frames called after it, from _run on.
         trace = threading.gettrace()
         if trace is not None and sys.gettrace() is None:
             sys.settrace(trace)
+        self._run()
+
+    def _run(self) -> None:
         handle = self._handle
         try:
             try:
