@@ -32,7 +32,10 @@ def store(request):
         backend = request.getfixturevalue("secret_service_keyring")
         for name in ProfileStore(backend).names():  # a clean slate in the shared test keyring
             ProfileStore(backend).remove(name)
-    return ProfileStore(backend)
+    yield ProfileStore(backend)
+    if request.param != "memory":  # and nothing left behind, whether the test passed or not
+        for name in ProfileStore(backend).names():
+            ProfileStore(backend).remove(name)
 
 
 def test_add_get_list_remove(store):
