@@ -11,9 +11,8 @@ every callback runs on the UI thread.
 Pools: ``check_pool()`` for reads (checks, lookups), ``change_pool()`` — one thread — for
 changes to the account, so two fixes never race. Both can be replaced for tests.
 
-Failures always surface: a failure without ``on_failure`` goes to the default failure handler
-(``set_default_failure_handler``; by default the error dialog of ``ui.errors`` on the active
-window), never into the void.
+Failures always surface: a failure without ``on_failure`` goes to the default failure handler,
+the error dialog of ``ui.errors`` over the active window, never into the void.
 
 Cancel is honest: ``TaskHandle.cancel()`` sets a flag the operation polls through
 ``cancelled()`` and drops whatever the task delivers afterwards, but ``finished`` stays False and
@@ -64,14 +63,7 @@ def show_on_active_window(error: Exception) -> None:
     errors.show_error(QApplication.activeWindow(), error)
 
 
-_default_failure: FailureHandler = show_on_active_window
-
-
-def set_default_failure_handler(handler: FailureHandler) -> FailureHandler:
-    """Replace what happens to failures of tasks started without ``on_failure``; returns the old one."""
-    global _default_failure
-    previous, _default_failure = _default_failure, handler
-    return previous
+_default_failure: FailureHandler = show_on_active_window  # for tasks started without on_failure
 
 
 class TaskHandle(QObject):
