@@ -1,13 +1,14 @@
 # Rootwarden — the two commands a person needs, plus a few for developers.
 #   make demo   the wizard on the practice account (no AWS account needed)
 #   make test   the whole test suite (offscreen Qt, moto)
+#   make coverage  the suite under coverage: line and branch coverage of app/ and ui/
 # Both create .venv and install into it when needed.
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test bench bench-ui verify-demo package validate-desktop clean
+.PHONY: demo test coverage bench bench-ui verify-demo package validate-desktop clean
 
 $(VENV)/.demo-installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +31,13 @@ verify-demo: $(VENV)/.demo-installed
 test: $(VENV)/.test-installed
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
+# Line and branch coverage, worker threads and CLI subprocesses included (pyproject.toml's
+# [tool.coverage.*]). The report is printed even when a test fails; the exit status is pytest's.
+coverage: $(VENV)/.test-installed
+	rm -f .coverage .coverage.*
+	QT_QPA_PLATFORM=offscreen $(PY) -m coverage run -m pytest; status=$$?; \
+	$(PY) -m coverage combine --quiet && $(PY) -m coverage report; exit $$status
+
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/verify_latency.py
 
@@ -51,4 +59,4 @@ validate-desktop:
 	@if command -v appstreamcli >/dev/null; then appstreamcli validate --no-net packaging/linux/dev.rootwarden.Rootwarden.metainfo.xml; else echo "appstreamcli not installed (apt install appstream)"; fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache tests/screenshots
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/screenshots .coverage .coverage.*

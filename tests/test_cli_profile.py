@@ -13,14 +13,20 @@ pytestmark = pytest.mark.server
 
 @pytest.fixture
 def keyring_env(secret_service_keyring, secret_service_env, tmp_path):
+    """A clean slate in the shared test keyring, cleaned again after the test whatever its outcome."""
     from app.profiles import ProfileStore
 
     store = ProfileStore(secret_service_keyring)
-    for name in store.names():
-        store.remove(name)
+
+    def clean() -> None:
+        for name in store.names():
+            store.remove(name)
+
+    clean()
     home = tmp_path / "home"
     home.mkdir()
-    return {**secret_service_env, "HOME": str(home), "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    yield {**secret_service_env, "HOME": str(home), "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    clean()
 
 
 def test_add_list_show_remove_and_verify(endpoint, keyring_env, tmp_path):

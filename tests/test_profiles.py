@@ -32,7 +32,10 @@ def store(request):
         backend = request.getfixturevalue("secret_service_keyring")
         for name in ProfileStore(backend).names():  # a clean slate in the shared test keyring
             ProfileStore(backend).remove(name)
-    return ProfileStore(backend)
+    yield ProfileStore(backend)
+    if request.param != "memory":  # and nothing left behind, whether the test passed or not
+        for name in ProfileStore(backend).names():
+            ProfileStore(backend).remove(name)
 
 
 def test_add_get_list_remove(store):
@@ -121,9 +124,11 @@ def test_plaintext_backends_need_an_explicit_opt_in(monkeypatch):
     monkeypatch.delenv("ROOTWARDEN_ALLOW_INSECURE_KEYRING", raising=False)
     with pytest.raises(KeyringUnavailable, match="stores secrets in a file"):
         ProfileStore(PlaintextKeyring())
-    assert ProfileStore(PlaintextKeyring(), allow_insecure=True)
+    opted_in = PlaintextKeyring()
+    assert ProfileStore(opted_in, allow_insecure=True).backend is opted_in  # opened, on that backend
     monkeypatch.setenv("ROOTWARDEN_ALLOW_INSECURE_KEYRING", "1")
-    assert ProfileStore(PlaintextKeyring())
+    by_environment = PlaintextKeyring()
+    assert ProfileStore(by_environment).backend is by_environment
 
 
 def _chainer(*children):

@@ -366,7 +366,7 @@ def test_a_failed_write_leaves_no_partial_file_and_no_name_taken(tmp_path, monke
     assert target.read_bytes() == b"data"
 
 
-def test_concurrent_first_signings_end_with_one_key(secret_service_env, tmp_path):
+def test_concurrent_first_signings_end_with_one_key(secret_service_env, tmp_path, monkeypatch):
     """Four processes signing for the first time at once: one key, every record verifiable."""
     import os
     import sys
@@ -380,16 +380,20 @@ def test_concurrent_first_signings_end_with_one_key(secret_service_env, tmp_path
     import keyring.backends.SecretService as ss
 
     backend = ss.Keyring()
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = secret_service_env["DBUS_SESSION_BUS_ADDRESS"]
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service_env["DBUS_SESSION_BUS_ADDRESS"])
+
+    def forget_test_key() -> None:
+        if backend.get_password("rootwarden", "record-signing-key-race-test") is not None:
+            backend.delete_password("rootwarden", "record-signing-key-race-test")
+
+    forget_test_key()
     try:
-        backend.delete_password("rootwarden", "record-signing-key-race-test")
-    except Exception:
-        pass
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
-             for _ in range(4)]
-    prints = [p.communicate(timeout=60) for p in procs]
-    assert all(p.returncode == 0 for p in procs), [e for _, e in prints]
-    fingerprints = {out.strip() for out, _ in prints}
-    assert len(fingerprints) == 1
-    assert backend.get_password("rootwarden", "record-signing-key-race-test") is not None
-    backend.delete_password("rootwarden", "record-signing-key-race-test")
+        procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  cwd=root) for _ in range(4)]
+        prints = [p.communicate(timeout=60) for p in procs]
+        assert all(p.returncode == 0 for p in procs), [e for _, e in prints]
+        fingerprints = {out.strip() for out, _ in prints}
+        assert len(fingerprints) == 1
+        assert backend.get_password("rootwarden", "record-signing-key-race-test") is not None
+    finally:  # the shared test keyring is left clean whether the assertions held or not
+        forget_test_key()

@@ -1,6 +1,8 @@
 """Run checks in the background and fill their cards as each finding arrives.
 
 Owned by a page, on the UI thread. One run at a time: starting a new run cancels the old one.
+A cancelled run is detached at once (its late results are dropped and its end is not reported
+as ``finished``); ``finished`` fires when the current run's operation has ended.
 """
 from __future__ import annotations
 
@@ -49,14 +51,18 @@ class CheckRunController(QObject):
                     return
                 progress(finding)
 
-        self._handle = run_task(operation, on_failure=self._on_error, on_progress=self._arrived)
-        self._handle.done.connect(self.finished)
+        handle = self._handle = run_task(operation, on_failure=self._on_error, on_progress=self._arrived)
+        handle.done.connect(lambda: self._ended(handle))
         self.started.emit()
 
     def cancel(self) -> None:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+
+    def _ended(self, handle: TaskHandle) -> None:
+        if handle is self._handle:
+            self.finished.emit()
 
     def _arrived(self, finding: Finding) -> None:
         self.session.record(finding)

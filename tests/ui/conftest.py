@@ -37,28 +37,26 @@ def data_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def confirmations(monkeypatch):
-    """Accept every confirmation dialog, keeping what each one listed."""
-    from ui import confirm
+def real_dialogs(qapp):
+    """Answers the real confirmation and error dialogs (tests/ui/dialogs.py): confirmations are
+    accepted through their own button (typing the required word), error dialogs read and closed."""
+    from tests.ui.dialogs import RealDialogs
 
-    seen: list[tuple[str, list, str | None]] = []
-
-    def accept(parent, title, changes, typed_word=None):
-        seen.append((title, [c.describe() for c in changes], typed_word))
-        return True
-
-    monkeypatch.setattr(confirm, "confirm_changes", accept)
-    return seen
+    dialogs = RealDialogs()
+    yield dialogs
+    dialogs.stop()
 
 
 @pytest.fixture
-def shown_errors(monkeypatch):
-    """Error dialogs are captured instead of blocking the test."""
-    from ui import errors
+def confirmations(real_dialogs):
+    """Accept every confirmation dialog (the real one), keeping what each one listed."""
+    return real_dialogs.confirmations
 
-    seen: list[tuple[str, str]] = []
-    monkeypatch.setattr(errors, "show_error", lambda parent, error: seen.append(errors.message_for(error)))
-    return seen
+
+@pytest.fixture
+def shown_errors(real_dialogs):
+    """The (title, text) of each error dialog shown (the real one, read and closed)."""
+    return real_dialogs.errors
 
 
 @pytest.fixture

@@ -13,6 +13,29 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
+def write_text_boxes(window, path: str) -> None:
+    """Where the window's visible text labels are, in the grabbed image's pixels (for the
+    contrast test): [{"text", "x", "y", "w", "h"}]."""
+    import json
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel
+
+    ratio = window.devicePixelRatioF()
+    boxes = []
+    for label in window.findChildren(QLabel):
+        if not label.isVisible() or not label.text().strip() or label.pixmap() is not None and not label.pixmap().isNull():
+            continue
+        corner = label.mapTo(window, QPoint(0, 0))
+        visible = label.visibleRegion().boundingRect()
+        if visible.width() < 8 or visible.height() < 8:
+            continue
+        boxes.append({"text": label.text()[:60], "x": int((corner.x() + visible.x()) * ratio),
+                      "y": int((corner.y() + visible.y()) * ratio),
+                      "w": int(visible.width() * ratio), "h": int(visible.height() * ratio)})
+    Path(path).write_text(json.dumps(boxes))
+
+
 def main(prefix: str) -> None:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -54,6 +77,7 @@ def main(prefix: str) -> None:
         time.sleep(0.01)
     app.processEvents()
     wizard.grab().save(f"{prefix}-step5.png")
+    write_text_boxes(wizard, f"{prefix}-step5.json")
 
     from ui.mfa_dialog import MfaEnrollmentDialog
 

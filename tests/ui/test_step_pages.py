@@ -116,14 +116,14 @@ def test_alert_email_is_validated_first(qtbot, connected, confirmations):
     assert "E-mail" in page.panel.error.text() and creates == [] and confirmations == []
 
 
-def test_declined_confirmation_changes_nothing(qtbot, connected, monkeypatch):
-    from ui import confirm
-
-    monkeypatch.setattr(confirm, "confirm_changes", lambda *a, **k: False)
+def test_declined_confirmation_changes_nothing(qtbot, connected, real_dialogs):
+    real_dialogs.accept = False  # the real confirmation's Cancel button is clicked
     wizard = connected
     page = goto_step(qtbot, wizard, 6)
     page.panel.email.setText("alerts@example.com")
     page.panel.setup.click()
+    assert [title for title, _, _ in real_dialogs.confirmations] == [real_dialogs.confirmations[0][0]]
+    assert any("alerts@example.com" in change for change in real_dialogs.confirmations[0][1])
     assert not page.busy and wizard.session.audit.entries() == []
 
 
@@ -143,10 +143,39 @@ def test_cancel_stops_a_slow_check_run(qtbot, connected):
     wizard.session.aws.add_hook("before-call", lambda **_: time.sleep(0.3))
     page.recheck()
     assert page.busy and page.cancel_button.isVisible()
+    cancelled_run = page.runs._handle
     page.cancel_button.click()
     assert not page.busy and not page.cancel_button.isVisible()
-    qtbot.wait(1500)  # results that arrive after Cancel are dropped
+    # Results the cancelled run delivers (all queued before its end) are dropped.
+    qtbot.waitUntil(lambda: cancelled_run.finished, timeout=TIMEOUT)
     assert all(card.status_word.text() == "Checking…" for card in page.cards.values())
     page.recheck()
     qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+    assert all(card.finding is not None for card in page.cards.values())
+
+
+def test_cancel_during_a_change_stays_busy_until_it_ends_then_rechecks(qtbot, connected):
+    """Cancel cannot recall a change already sent: the page shows busy until it has ended,
+    then re-checks so what it shows is the account's real state."""
+    import threading
+
+    wizard = connected
+    page = goto_step(qtbot, wizard, 5)
+    release, started = threading.Event(), threading.Event()
+
+    class SlowChange:
+        def apply(self, aws, audit, account):
+            started.set()
+            release.wait(10)
+
+    page.apply_fix(SlowChange(), "A slow change", confirmed=True)
+    assert started.wait(5)
+    page.cancel_button.click()
+    qtbot.wait(50)
+    assert page.busy and page.progress.isVisible() and not page.isComplete()
+    assert "Applying the change" in page.state.text()
+    with qtbot.waitSignal(page.runs.started, timeout=TIMEOUT):  # the re-check after the change ended
+        release.set()
+    qtbot.waitUntil(lambda: not page.busy, timeout=TIMEOUT)
+    assert not page.progress.isVisible()
     assert all(card.finding is not None for card in page.cards.values())

@@ -234,3 +234,21 @@ def test_practice_entry_starts_a_separate_demo_process(qtbot, monkeypatch, data_
     wizard.currentPage().practice.click()
     assert started == [(sys.executable, ["-m", "ui.launch", "--demo"])]
     assert wizard.currentId() == PageId.WELCOME  # this window stays on the real path
+
+
+def test_checklist_shows_a_failed_drift_comparison_in_the_error_dialog(qtbot, practice_wizard, shown_errors, monkeypatch):
+    """The comparison with the last record runs without its own failure handler: its failure
+    reaches the user in the real error dialog instead of vanishing."""
+    from app.errors import RootwardenError
+    from app.record import history
+
+    def broken(*args, **kwargs):
+        raise RootwardenError("The records folder could not be read.")
+
+    monkeypatch.setattr(history, "drift_since_latest", broken)
+    wizard, session = practice_wizard, practice_wizard.session
+    wizard.currentPage().reverify.click()
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    go_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: bool(shown_errors), timeout=TIMEOUT)
+    assert shown_errors == [("Rootwarden", "The records folder could not be read.")]

@@ -224,11 +224,13 @@ class ConnectPage(QWizardPage):
         if mfa is False:
             return  # the user cancelled the MFA code: nothing was tried
 
+        running_practice = self.session.practice  # read here: the operation never touches the page
+
         def operation(progress, cancelled):
             if practice:
                 from app.practice.account import PracticeAccount
 
-                account = self.session.practice or PracticeAccount().start()
+                account = running_practice or PracticeAccount().start()
                 aws = account.aws_context()
                 return account, aws, connection.identify(aws, None)
             if saved:

@@ -196,7 +196,10 @@ class StepPage(QWizardPage):
             errors.show_error(self, error)
             self.recheck()
 
-        self._track(run_task(lambda progress, cancelled: fix.apply(aws, audit, account), done, failed, pool=change_pool()))
+        handle = run_task(lambda progress, cancelled: fix.apply(aws, audit, account), done, failed, pool=change_pool())
+        # a cancelled change still runs to its real end; then the page re-checks what it did
+        handle.done.connect(lambda handle=handle: self.recheck() if handle.cancelled else None)
+        self._track(handle)
         return True
 
     def simulate(self, action: Callable[[], object], then: Callable[[], None] | None = None) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QToolButton, QWidget
 
 from app.model import CheckInfo, Finding
-from ui.style import STATUS_COLOURS, STATUS_WORDS
+from ui.style import STATUS_COLOURS, STATUS_WORDS, readable_on
 from ui.widgets.status_badge import StatusBadge
 from ui.plain import escape, make_plain
 
@@ -62,7 +62,8 @@ class CheckCard(QFrame):
         self.finding = finding
         self.badge.set_status(finding.status)
         self.status_word.setText(f"<b>{STATUS_WORDS[finding.status]}</b>")
-        self.status_word.setStyleSheet(f"color: {STATUS_COLOURS[finding.status].name()}")
+        background = self.status_word.palette().color(self.status_word.backgroundRole())
+        self.status_word.setStyleSheet(f"color: {readable_on(STATUS_COLOURS[finding.status], background).name()}")
         self.summary.setText(finding.summary)
         self.evidence.setPlainText(json.dumps(finding.evidence, indent=2, default=str))
         self.setAccessibleDescription(f"{STATUS_WORDS[finding.status]}: {finding.summary}")

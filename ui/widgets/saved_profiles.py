@@ -48,9 +48,11 @@ class SavedProfilesBox(QGroupBox):
         grid.addWidget(self.message, 4, 0, 1, 2)
         grid.setColumnStretch(0, 1)
 
-    def store(self) -> profiles.ProfileStore:
-        """Opens the keyring: call from a worker."""
-        return profiles.ProfileStore(self.session.keyring_backend)
+    def store(self) -> Callable[[], profiles.ProfileStore]:
+        """What opens the keyring, read on the UI thread; call the result from a worker (it
+        touches no widget)."""
+        backend = self.session.keyring_backend
+        return lambda: profiles.ProfileStore(backend)
 
     def selected_name(self) -> str | None:
         item = self.list.currentItem()
@@ -58,7 +60,7 @@ class SavedProfilesBox(QGroupBox):
 
     # -- loading ------------------------------------------------------------------------------
     def load(self) -> None:
-        run_task(lambda p, c: self.store().list(), self._show, self._unavailable)
+        run_task(lambda p, c, store=self.store(): store().list(), self._show, self._unavailable)
 
     def selected_profile(self) -> profiles.Profile | None:
         """The selected profile's non-secret fields, as last loaded."""
@@ -108,7 +110,7 @@ class SavedProfilesBox(QGroupBox):
             dialog.result_value = None  # the secret leaves the dialog here, for the keyring only
             if profile.identity_center:
                 secret = material  # None when editing: the stored material is kept
-            run_task(lambda p, c: self.store().update(old_name, profile, secret, token),
+            run_task(lambda p, c, store=self.store(): store().update(old_name, profile, secret, token),
                      lambda _: self.load(), lambda e: errors.show_error(self, e))
 
         dialog.finished.connect(saved)
@@ -117,7 +119,7 @@ class SavedProfilesBox(QGroupBox):
     def edit_selected(self) -> None:
         name = self.selected_name()
         if name:
-            run_task(lambda p, c: self.store().get(name), self.edit, lambda e: errors.show_error(self, e))
+            run_task(lambda p, c, store=self.store(): store().get(name), self.edit, lambda e: errors.show_error(self, e))
 
     def remove_selected(self) -> None:
         item = self.list.currentItem()
@@ -127,4 +129,4 @@ class SavedProfilesBox(QGroupBox):
         if QMessageBox.question(self, "Remove profile", f"Remove the profile “{name}” and its secret from the keyring?") \
                 != QMessageBox.StandardButton.Yes:
             return
-        run_task(lambda p, c: self.store().remove(name), lambda _: self.load(), lambda e: errors.show_error(self, e))
+        run_task(lambda p, c, store=self.store(): store().remove(name), lambda _: self.load(), lambda e: errors.show_error(self, e))
