@@ -81,7 +81,7 @@ def check_codes(totp: "pyotp.TOTP", first: str, second: str, now: float) -> Code
 
 def validate_user_name(name: str) -> str:
     name = name.strip()
-    if not USER_NAME.match(name):
+    if not USER_NAME.fullmatch(name):
         raise InvalidInput("User name", "use 1–64 letters, digits and + = , . @ _ -")
     return name
 

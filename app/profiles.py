@@ -82,7 +82,7 @@ def known_regions() -> set[str]:
 
 
 def validate(profile: Profile, secret: str | None = None, session_token: str | None = None) -> Profile:
-    if not NAME.match(profile.name):
+    if not NAME.fullmatch(profile.name):
         raise InvalidInput("Name", "use 1–64 letters, digits, '-', '_' or '.'")
     account = read_typed(profile.account_id)
     if profile.region not in known_regions():
@@ -96,9 +96,9 @@ def validate(profile: Profile, secret: str | None = None, session_token: str | N
     if profile.aws_profile is not None and len(profile.aws_profile) > AWS_PROFILE_MAX:
         raise InvalidInput("AWS profile", f"must be at most {AWS_PROFILE_MAX} characters")
     if profile.access_key_id is not None:
-        if not KEY_ID.match(profile.access_key_id):
+        if not KEY_ID.fullmatch(profile.access_key_id):
             raise InvalidInput("Access key ID", "must be AKIA or ASIA followed by 16 capital letters or digits")
-        if secret is None or not SECRET.match(secret):
+        if secret is None or not SECRET.fullmatch(secret):
             raise InvalidInput("Secret access key", "must be exactly 40 characters (letters, digits, / + =)")
         if profile.access_key_id.startswith("ASIA") and not session_token:
             raise InvalidInput("Session token", "is required with temporary (ASIA…) keys")
@@ -113,9 +113,9 @@ def _validate_identity_center(profile: Profile, material: str | None) -> None:
     checked = identity_center.portal(profile.sso_start_url or "", profile.sso_region or "", profile.sso_session)
     if checked.start_url != profile.sso_start_url:
         raise InvalidInput("Start URL", "must be the portal's full https:// address")
-    if profile.sso_session is not None and not NAME.match(profile.sso_session):
+    if profile.sso_session is not None and not NAME.fullmatch(profile.sso_session):
         raise InvalidInput("SSO session", "use 1–64 letters, digits, '-', '_' or '.'")
-    if not ROLE.match(profile.sso_role or ""):
+    if not ROLE.fullmatch(profile.sso_role or ""):
         raise InvalidInput("Role", "is the Identity Center permission set's role name (letters, digits, +=,.@_-)")
     try:
         data = json.loads(material or "")
@@ -255,7 +255,7 @@ class ProfileStore:
             profile = Profile(**{**text, "notes": text["notes"] or ""})
             if profile.identity_center and not (profile.sso_region and profile.sso_role):
                 raise ValueError("Identity Center fields missing")
-            if profile.name != name or not is_account_id(profile.account_id) or (profile.keyed and not KEY_ID.match(profile.access_key_id)):
+            if profile.name != name or not is_account_id(profile.account_id) or (profile.keyed and not KEY_ID.fullmatch(profile.access_key_id)):
                 raise ValueError("fields do not fit")
             if profile.keyed and not self._get(f"profiles/{name}/secret"):
                 raise ValueError("secret missing")

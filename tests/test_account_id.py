@@ -63,3 +63,20 @@ def test_an_empty_pin_matches_nothing():
 
     with pytest.raises(WrongAccount):
         check_pin("", "210987654321")
+
+
+def test_look_alike_digits_and_trailing_newlines_are_refused_where_they_are_not_trimmed():
+    """`\\d` accepts Arabic-Indic digits and `$` a trailing newline (re.match): an MFA code, an IAM
+    user name, and Identity Center's answers are whole-string matches of ASCII."""
+    from app.aws import identity_center, sessions
+    from app.errors import ConnectionProblem, InvalidInput
+    from app.mfa_enrollment import USER_NAME
+
+    with pytest.raises(InvalidInput):
+        sessions.validate_mfa_code("١٢٣٤٥٦")
+    assert USER_NAME.fullmatch("break-glass\n") is None
+    device = {"deviceCode": "d", "userCode": "ABCD-EFGH\n", "verificationUri": "https://device.sso.eu-west-1.amazonaws.com/"}
+    with pytest.raises(ConnectionProblem):
+        identity_center._device_code(device)
+    with pytest.raises(ConnectionProblem):
+        identity_center._device_code({**device, "userCode": "ABCD-EFGH", "verificationUri": "https://device.sso.eu-west-1.amazonaws.com/\n"})

@@ -75,6 +75,10 @@ def test_temporary_keys_need_and_keep_a_session_token(store):
     (Profile("ok", "123456789012", "us-east-1", access_key_id="AKIAIOSFODNN7EXAMPLE"), "short", "Secret access key"),
     (Profile("ok", "123456789012", "us-east-1"), None, "Credentials"),
     (Profile("ok", "123456789012", "us-east-1", aws_profile="p", notes="n" * 501), None, "Notes"),
+    # a trailing newline slipped past `$` (re.match): names and keys are whole-string matches
+    (Profile("prod\n", "123456789012", "us-east-1", aws_profile="p"), None, "Name"),
+    (Profile("ok", "123456789012", "us-east-1", access_key_id="AKIAIOSFODNN7EXAMPLE\n"), SECRET, "Access key ID"),
+    (Profile("ok", "123456789012", "us-east-1", access_key_id="AKIAIOSFODNN7EXAMPLE"), SECRET + "\n", "Secret access key"),
 ])
 def test_validation_before_storing(profile, secret, field):
     backend = MemoryKeyring()

@@ -64,7 +64,7 @@ def portal(start_url: str, region: str, session_name: str | None = None) -> Port
     url = start_url.strip()
     if url and "://" not in url:
         url = "https://" + url
-    if not _URL.match(url):
+    if not _URL.fullmatch(url):
         raise InvalidInput("Start URL", "expected your AWS access portal's address, like https://d-1234567890.awsapps.com/start")
     try:
         check_region(region.strip())
@@ -308,8 +308,8 @@ def _device_code(device: dict[str, Any]) -> DeviceCode:
     """What StartDeviceAuthorization answered, checked before the user is shown or sent anywhere:
     https pages only (the browser opens it), a short plain code, sane timings."""
     uri, complete, code = device.get("verificationUri"), device.get("verificationUriComplete") or device.get("verificationUri"), device.get("userCode")
-    if not (isinstance(uri, str) and _URL.match(uri) and isinstance(complete, str) and _URL.match(complete)
-            and isinstance(code, str) and _USER_CODE.match(code) and device.get("deviceCode")):
+    if not (isinstance(uri, str) and _URL.fullmatch(uri) and isinstance(complete, str) and _URL.fullmatch(complete)
+            and isinstance(code, str) and _USER_CODE.fullmatch(code) and device.get("deviceCode")):
         raise ConnectionProblem("IAM Identity Center answered the sign-in request with something that is not a sign-in page "
                                 "and code. Try again; if it persists, check endpoint overrides and proxies.", "sso-malformed")
     expires = _bounded(device.get("expiresIn"), 600, 1, 3600)

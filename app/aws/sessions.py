@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import boto3
 
 MfaCode = Callable[[str], str]  # the MFA device's serial/ARN → the code the user typed
-MFA_CODE = re.compile(r"^\d{6}$")
+MFA_CODE = re.compile(r"[0-9]{6}")
 RETRY_MODES = ("legacy", "standard", "adaptive")
 
 
@@ -65,7 +65,7 @@ def codes_by_device(serials: tuple[str, ...], codes: tuple[str, ...]) -> MfaCode
 
 def validate_mfa_code(text: str) -> str:
     code = text.strip().replace(" ", "")
-    if not MFA_CODE.match(code):
+    if not MFA_CODE.fullmatch(code):
         raise InvalidInput("MFA code", "enter the 6 digits your MFA device shows now")
     return code
 

@@ -62,7 +62,7 @@ class SetUpRootAlerts(Fix):
 
     def __init__(self, account_id: str, email: str, partition: Partition = by_name("aws")) -> None:
         email = email.strip()
-        if not _EMAIL.match(email):
+        if not _EMAIL.fullmatch(email):
             raise InvalidInput("E-mail", "is not a valid address (like security@example.com)")
         if partition.sign_in_region is None:
             raise UnsupportedPartition(partition.name)

@@ -41,11 +41,11 @@ class Contact:
             found.append(InvalidInput("Title", "is required (e.g. Security team)"))
         elif len(c.title) > 50:
             found.append(InvalidInput("Title", "must be at most 50 characters"))
-        if not _EMAIL.match(c.email) or len(c.email) > 254:
+        if not _EMAIL.fullmatch(c.email) or len(c.email) > 254:
             found.append(InvalidInput("E-mail", "is not a valid address (like security@example.com)"))
         if not c.phone:
             found.append(InvalidInput("Phone", "is required (AWS needs a number for every contact)"))
-        elif not _PHONE.match(c.phone) or not any(ch.isdigit() for ch in c.phone) or len(c.phone) > 25:
+        elif not _PHONE.fullmatch(c.phone) or not any(ch.isdigit() for ch in c.phone) or len(c.phone) > 25:
             found.append(InvalidInput("Phone", "may contain only digits, spaces and + - ( ), like +1 206 555 0100"))
         return found
 

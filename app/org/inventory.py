@@ -8,17 +8,16 @@ Pure functions over an ``AwsContext``; safe from any thread.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from app.account_id import is_account_id
 from app.errors import IncompleteListing, MalformedResponse
 
 PAGE_SIZE = 20
 # 10,000 accounts (AWS's default quota is far lower) in pages of 20, plus room for empty pages.
 MAX_PAGES = 1_200
 ENDED_STATES = ("SUSPENDED", "CLOSED", "PENDING_CLOSURE")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def list_members(call: Callable[..., dict[str, Any]], max_pages: int = MAX_PAGES
 
 
 def _member(data: Any, action: str) -> Member:
-    if not isinstance(data, dict) or not _ACCOUNT_ID.match(str(data.get("Id", ""))):
+    if not isinstance(data, dict) or not is_account_id(str(data.get("Id", ""))):
         raise MalformedResponse(action, "an account without a 12-digit Id")
     state = data.get("State") or data.get("Status")
     if not isinstance(state, str) or not state:

@@ -56,7 +56,7 @@ def load() -> dict[str, Schedule]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {name: Schedule(name, str(v["profile"]), int(v["every_days"]), bool(v.get("sign")))
-                for name, v in raw.items() if NAME.match(name)}
+                for name, v in raw.items() if NAME.fullmatch(name)}
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ScheduleProblem(f"The list of schedules ({path}) is damaged. Remove the file and add the schedules again.") from None
 
