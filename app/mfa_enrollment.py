@@ -34,6 +34,14 @@ USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 FIX = "Enroll virtual MFA"
 
 
+class NoSuchUser(RootwardenError):
+    """The named IAM user does not exist and the operator did not ask to create it."""
+
+    def __init__(self, user: str) -> None:
+        super().__init__(f"No IAM user named {user}. Tick “Create this user if it does not exist” to make it, or check the name.")
+        self.user = user
+
+
 class CodesRejected(RootwardenError):
     """AWS said the codes are not valid (usually expired in transit). The device is kept: enter two fresh codes."""
 
@@ -102,6 +110,25 @@ def user_exists(aws: AwsContext, user: str) -> bool:
         if error.code in ("NoSuchEntity", "NoSuchEntityException"):
             return False
         raise
+
+
+def require_user(aws: AwsContext, user: str) -> None:
+    """Raise ``NoSuchUser`` (decided on the error code, IAM's NoSuchEntity) when ``user`` does not exist."""
+    if not user_exists(aws, user):
+        raise NoSuchUser(user)
+
+
+def permissions_note(user: str, console_password: bool) -> str:
+    """What a newly created break-glass user can do, and what to attach before it is useful.
+
+    Rootwarden attaches no policy on purpose: granting administrator access is the account
+    owner's decision, made in IAM where it stays visible, and a hardening tool should not leave
+    behind a standing admin it granted itself."""
+    can = ("It can sign in to the console and do nothing else."
+           if console_password else "It has no console password and no access keys, so it cannot sign in yet.")
+    return (f"{user} has no permissions. {can} For break-glass use, add it to a group that has the "
+            "AdministratorAccess policy (IAM → User groups), or the policy your emergency runbook names. "
+            "Rootwarden deliberately does not attach it: granting administrator access is your decision.")
 
 
 def create_break_glass_user(aws: AwsContext, name: str, audit: AuditLog, console_password: bool) -> str | None:
