@@ -103,12 +103,24 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     page = wizard.currentPage()
     assert wizard.currentId() == PageId.REVIEW
     qtbot.waitUntil(lambda: not page.runs.busy, timeout=TIMEOUT)
-    assert not page.isComplete()  # no operator yet
+    assert not page.isComplete()  # no operator yet, and the status line says so (not "Ready to save.")
+    assert page.state.text() == "Enter the operator's name to sign."
     page.operator.setText("Dana Admin")
     page.notes.setPlainText("Practice run")
-    assert page.isComplete()
+    assert page.isComplete() and page.state.text() == "Ready to sign and save."
+    page.operator.setText("  ")
+    assert page.state.text() == "Enter the operator's name to sign."
+    page.operator.setText("Dana Admin")
+    # Checks by title (what the admin read on the steps); the ID in a tooltip.
+    from app.checks import REGISTRY
+    titles = {c.id: c.info.title for c in REGISTRY}
+    row = next(r for r in range(page.checks.rowCount()) if page.checks.item(r, 1).toolTip() == "root.mfa")
+    assert page.checks.item(row, 1).text() == titles["root.mfa"] != "root.mfa"
     assert page.audit.rowCount() == 3 + 5
     screenshot(wizard, "11-review")
+    # The audit log box shows all eight changes without scrolling.
+    audit = page.audit
+    assert audit.verticalScrollBar().maximum() == 0 and audit.viewport().height() >= 8 * audit.rowHeight(0)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.DONE, timeout=TIMEOUT)
     done = wizard.currentPage()
