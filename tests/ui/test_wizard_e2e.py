@@ -231,17 +231,30 @@ def test_practice_entry_starts_a_separate_demo_process(qtbot, monkeypatch, data_
     """From a real session, Practice account opens `rootwarden --demo` in its own process."""
     import sys
 
-    from PySide6.QtCore import QProcess
-
     from app.flow import FlowState
     from app.session import WizardSession
     from ui.wizard import RootwardenWizard
 
-    started = []
-    monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)
+    from ui import window_place
+    from ui.pages import welcome
+
+    started = []  # the process is not really started; what it would be given is kept
+    monkeypatch.setattr(welcome, "launch_detached", lambda process: started.append(
+        (process.program(), process.arguments(), process.processEnvironment().value(window_place.ENV))) or True)
     wizard = RootwardenWizard(WizardSession(flow=FlowState()))
     qtbot.addWidget(wizard)
+    wizard.move(100, 80)
     wizard.show()
     wizard.currentPage().practice.click()
-    assert started == [(sys.executable, ["-m", "ui.launch", "--demo"])]
+    ((program, args, near),) = started
+    assert (program, args) == (sys.executable, ["-m", "ui.launch", "--demo"])
     assert wizard.currentId() == PageId.WELCOME  # this window stays on the real path
+
+    # The practice window (as ui.main opens it with that environment) is cascaded, not on top.
+    practice = RootwardenWizard(WizardSession(flow=FlowState(practice=True)))
+    qtbot.addWidget(practice)
+    window_place.place(practice, near)
+    practice.show()
+    first, second = wizard.frameGeometry().topLeft(), practice.frameGeometry().topLeft()
+    assert second != first
+    assert (second.x() - first.x(), second.y() - first.y()) == (window_place.OFFSET, window_place.OFFSET)
