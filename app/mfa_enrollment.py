@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 from app.aws.context import AwsContext
 from app.errors import AwsCallFailed, InvalidInput, RootwardenError
 from app.fixes.base import MANAGED_TAG, AuditLog, Change
+from app.model import BREAK_GLASS_TAG
 
 if TYPE_CHECKING:
     import pyotp
@@ -135,7 +136,7 @@ def create_break_glass_user(aws: AwsContext, name: str, audit: AuditLog, console
     """Create a tagged IAM user with no access keys; returns a one-time console password or None.
     The password is returned once for the person to store; Rootwarden keeps no copy."""
     name = validate_user_name(name)
-    _call(aws, "CreateUser", UserName=name, Tags=[MANAGED_TAG, {"Key": "rootwarden:purpose", "Value": "break-glass"}])
+    _call(aws, "CreateUser", UserName=name, Tags=[MANAGED_TAG, BREAK_GLASS_TAG])
     audit.record(FIX, Change("create", f"IAM user {name} (break-glass, no access keys)", "iam:CreateUser"), "done")
     if not console_password:
         return None

@@ -226,3 +226,20 @@ def test_created_break_glass_user_password_and_permissions(qtbot, dialog, caplog
     for place in (record, audit, logs, dialog.message.text()):
         assert password not in place
     dialog.reject()
+
+
+def test_step4_lists_the_break_glass_user_apart_from_users_to_move(qtbot, connected):
+    """After Step 2 created a break-glass user, Step 4 does not tell the admin to move it to Identity Center."""
+    from app import mfa_enrollment
+    from app.fixes.base import AuditLog
+
+    session = connected.session
+    mfa_enrollment.create_break_glass_user(session.aws, "break-glass-admin", AuditLog(), console_password=True)
+    session.practice.simulate_identity_center()
+    page = goto_step(qtbot, connected, 4)
+    note = page.panel.users_note
+    assert note.isVisible()
+    move, keep = note.text().split("<br>")
+    assert "alice" in move and "break-glass-admin" not in move
+    assert "break-glass-admin" in keep and "not counted" in keep
+    screenshot(connected, "55-step4-break-glass-kept")

@@ -9,6 +9,7 @@ from app.fixes.root_keys import root_key_deletion
 from app.model import Reason, Status
 from ui import confirm as confirm_module
 from ui.pages.step_page import StepPanel
+from ui.plain import escape
 from ui.tasks import run_task
 from ui.widgets.console_guide import ConsoleGuide
 
@@ -160,10 +161,16 @@ class IdentityPanel(GuidedPanel):
         super().refresh()
         central = self.session.findings.get(self.check_id)
         users = (central.evidence.get("iam_users_with_console_password") or []) if central else []
-        self.users_note.setText(
-            f"<b>Next:</b> move {', '.join(users)} to IAM Identity Center, then remove their console passwords "
-            "(IAM → Users → Security credentials → Console access → Disable).")
-        self.users_note.setVisible(bool(central and central.status is Status.WARN and users))
+        break_glass = (central.evidence.get("break_glass_users") or []) if central else []
+        lines = []
+        if central and central.status is Status.WARN and users:
+            lines.append(f"<b>Next:</b> move {escape(', '.join(users))} to IAM Identity Center, then remove their console passwords "
+                         "(IAM → Users → Security credentials → Console access → Disable).")
+        if break_glass:
+            lines.append(f"<b>Keep</b> {escape(', '.join(break_glass))} as an IAM user: it is your break-glass user (tagged by "
+                         "Rootwarden), for when Identity Center is unavailable, so it is not counted as a user to move.")
+        self.users_note.setText("<br>".join(lines))
+        self.users_note.setVisible(bool(lines))
         org = self.session.findings.get("org.root-credentials-management")
         fixable = org is not None and org.reason in (Reason.TRUSTED_ACCESS_DISABLED, Reason.FEATURES_DISABLED)
         self.org_note.setVisible(fixable)
