@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 from app.aws.context import AwsContext
 from app.errors import AwsCallFailed, InvalidInput, RootwardenError
 from app.fixes.base import MANAGED_TAG, AuditLog, Change
+from app.model import BREAK_GLASS_TAG
 
 if TYPE_CHECKING:
     import pyotp
@@ -32,6 +33,14 @@ MAX_DEVICES = 8  # IAM's limit per user
 SEARCH_STEPS = 10  # local search window: ±5 minutes of 30-second steps
 USER_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 FIX = "Enroll virtual MFA"
+
+
+class NoSuchUser(RootwardenError):
+    """The named IAM user does not exist and the operator did not ask to create it."""
+
+    def __init__(self, user: str) -> None:
+        super().__init__(f"No IAM user named {user}. Tick “Create this user if it does not exist” to make it, or check the name.")
+        self.user = user
 
 
 class CodesRejected(RootwardenError):
@@ -104,11 +113,30 @@ def user_exists(aws: AwsContext, user: str) -> bool:
         raise
 
 
+def require_user(aws: AwsContext, user: str) -> None:
+    """Raise ``NoSuchUser`` (decided on the error code, IAM's NoSuchEntity) when ``user`` does not exist."""
+    if not user_exists(aws, user):
+        raise NoSuchUser(user)
+
+
+def permissions_note(user: str, console_password: bool) -> str:
+    """What a newly created break-glass user can do, and what to attach before it is useful.
+
+    Rootwarden attaches no policy on purpose: granting administrator access is the account
+    owner's decision, made in IAM where it stays visible, and a hardening tool should not leave
+    behind a standing admin it granted itself."""
+    can = ("It can sign in to the console and do nothing else."
+           if console_password else "It has no console password and no access keys, so it cannot sign in yet.")
+    return (f"{user} has no permissions. {can} For break-glass use, add it to a group that has the "
+            "AdministratorAccess policy (IAM → User groups), or the policy your emergency runbook names. "
+            "Rootwarden deliberately does not attach it: granting administrator access is your decision.")
+
+
 def create_break_glass_user(aws: AwsContext, name: str, audit: AuditLog, console_password: bool) -> str | None:
     """Create a tagged IAM user with no access keys; returns a one-time console password or None.
     The password is returned once for the person to store; Rootwarden keeps no copy."""
     name = validate_user_name(name)
-    _call(aws, "CreateUser", UserName=name, Tags=[MANAGED_TAG, {"Key": "rootwarden:purpose", "Value": "break-glass"}])
+    _call(aws, "CreateUser", UserName=name, Tags=[MANAGED_TAG, BREAK_GLASS_TAG])
     audit.record(FIX, Change("create", f"IAM user {name} (break-glass, no access keys)", "iam:CreateUser"), "done")
     if not console_password:
         return None

@@ -145,6 +145,10 @@ class Step(int, enum.Enum):
         return STEP_TITLES[self]
 
 
+# The tag on the IAM user Rootwarden created as a break-glass user (Step 2); Step 4 lists such
+# users separately instead of asking to move them to Identity Center (SPEC §4 Step 4).
+BREAK_GLASS_TAG = {"Key": "rootwarden:purpose", "Value": "break-glass"}
+
 STEP_TITLES = {
     Step.ACCESS_KEYS: "Remove root access keys",
     Step.MFA: "Enable MFA on root",

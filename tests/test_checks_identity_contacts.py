@@ -134,3 +134,24 @@ def test_contact_missing_fails_then_set_passes(account, kind):
 def test_contact_denied_is_unknown(account):
     finding = account.check("contacts.security", deny=("account:GetAlternateContact",))
     assert finding.status is Status.UNKNOWN and "account:GetAlternateContact" in finding.summary
+
+
+def test_rootwardens_break_glass_user_is_listed_separately_not_as_one_to_move(account):
+    """SPEC §4 Step 4: the break-glass user Rootwarden created (and tagged) is not a user to migrate."""
+    from app import mfa_enrollment
+    from app.fixes.base import AuditLog
+
+    account.extras.identity_center = True
+    iam = account.client("iam")
+    iam.create_user(UserName="legacy")
+    iam.create_login_profile(UserName="legacy", Password="Passw0rd!Passw0rd!")
+    mfa_enrollment.create_break_glass_user(account.context(), "break-glass-admin", AuditLog(), console_password=True)
+    finding = account.check("identity.central")
+    assert finding.status is Status.WARN
+    assert finding.evidence["iam_users_with_console_password"] == ["legacy"]
+    assert finding.evidence["break_glass_users"] == ["break-glass-admin"]
+    assert "1 IAM user still sign in with IAM passwords: legacy." in finding.summary
+    assert "Break-glass user break-glass-admin (tagged by Rootwarden)" in finding.summary
+    iam.delete_login_profile(UserName="legacy")
+    only = account.check("identity.central")
+    assert only.status is Status.PASS and "break-glass-admin" in only.summary

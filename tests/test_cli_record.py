@@ -76,7 +76,7 @@ def test_drift_is_shown_on_the_next_verification(endpoint, env):
     drift = json.loads(second.stdout)["drift"]
     assert {"check_id": "root.mfa", "before": "pass", "after": "fail"}.items() <= drift[0].items()
     text = run_cli(endpoint, keys, "--sign", extra_env=env)
-    assert "Changed since the last record" in text.stdout and "root.mfa pass → fail since" in text.stdout
+    assert "Changed since the last record" in text.stdout and "root.mfa: pass → fail (was pass in the record of " in text.stdout
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (CI installs it)")

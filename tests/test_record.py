@@ -175,7 +175,7 @@ def test_drift_between_two_records(tmp_path):
     assert previous.record_id == first.record_id and warning is None
     now = [{"id": "root.mfa", "status": "fail"}, {"id": "root.access-keys", "status": "pass"}]
     (drift,) = history.compare(previous, "123456789012", now)
-    assert drift.describe() == "root.mfa pass → fail since 2026-08-01"
+    assert drift.describe() == "root.mfa: pass → fail (was pass in the record of 2026-08-01; changed some time after)"
     second = predicate(statuses={"root.mfa": "fail", "root.access-keys": "pass"}, finished="2026-09-01T10:00:00Z")
     second["previous_record"] = previous.record_id
     saved = history.sign_and_save(second, signing, base=tmp_path)

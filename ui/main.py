@@ -46,6 +46,9 @@ def run_wizard(demo: bool = False) -> int:
     app = create_app()
     session = WizardSession(flow=FlowState(practice=demo))
     wizard = RootwardenWizard(session)
+    from ui import window_place
+
+    window_place.place(wizard, os.environ.pop(window_place.ENV, None))  # a practice window opened from another
     wizard.show()
     if os.environ.get("ROOTWARDEN_SMOKE_SECONDS"):
         QTimer.singleShot(int(float(os.environ["ROOTWARDEN_SMOKE_SECONDS"]) * 1000), app.quit)

@@ -7,8 +7,8 @@ the one-thread change pool.
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QRegularExpressionValidator
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QRadioButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from app import mfa_enrollment as mfa
@@ -105,18 +105,30 @@ class MfaEnrollmentDialog(QDialog):
         aws, audit = self.session.aws, self.session.audit
         create_user, password = self.for_other.isChecked() and self.create_user.isChecked(), self.console_password.isChecked()
 
+        check_user = self.for_other.isChecked()
+
         def prepare(progress, cancelled):
-            new_password = None
+            created, new_password = False, None
             if create_user and not mfa.user_exists(aws, user):
                 new_password = mfa.create_break_glass_user(aws, user, audit, password)
-            return new_password, mfa.existing_devices(aws, user)
+                created = True
+            elif check_user:
+                mfa.require_user(aws, user)
+            return created, new_password, mfa.existing_devices(aws, user)
 
-        self._work(prepare, lambda result: self._prepared(user, *result))
+        def failed(error: Exception) -> None:
+            if isinstance(error, mfa.NoSuchUser):
+                self._say(str(error), error=True)
+                self.other_name.setFocus()
+            else:
+                self._finish_failed(error)
 
-    def _prepared(self, user: str, password: str | None, devices: list[str]) -> None:
-        if password:
-            QMessageBox.information(self, "Console password", f"The console password for {user} is shown only now:\n\n{password}\n\n"
-                                    "Store it in your password manager; Rootwarden keeps no copy.")
+        self._work(prepare, lambda result: self._prepared(user, *result), failed)
+
+    def _prepared(self, user: str, created: bool, password: str | None, devices: list[str]) -> None:
+        if created:
+            NewUserDialog(user, password, self).exec()
+            password = None
         if devices and not self.confirm_another(user, len(devices)):
             return
         ident = self.session.identity
@@ -125,8 +137,10 @@ class MfaEnrollmentDialog(QDialog):
         self._work(lambda p, c: self.enrollment.create(), lambda _: self._show_scan())
 
     def confirm_another(self, user: str, count: int) -> bool:
+        """Ask before a further device; No is the default, so Enter never creates one."""
         answer = QMessageBox.question(self, "Add another MFA device?",
-                                      f"{user} already has {count} MFA device(s). IAM allows up to {mfa.MAX_DEVICES}. Add another?")
+                                      f"{user} already has {count} MFA device(s). IAM allows up to {mfa.MAX_DEVICES}. Add another?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     # -- page 2: scan and type two codes ----------------------------------------------------
@@ -263,3 +277,60 @@ class MfaEnrollmentDialog(QDialog):
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet("color: #d64541" if error else "")
         self.message.setText(text)
+
+
+class NewUserDialog(QDialog):
+    """Shown once after Rootwarden created a break-glass user: what it can do (nothing yet) and,
+    when asked for, its one-time console password in a monospace, selectable field with Copy.
+
+    UI thread only. The password lives in this dialog's label and, after Copy, in the clipboard
+    for CLIPBOARD_SECONDS; it is never logged, audited or put in a message."""
+
+    def __init__(self, user: str, password: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"IAM user {user} created")
+        self.setAccessibleName("New break-glass user")
+        layout = QVBoxLayout(self)
+        head = QLabel(f"Created IAM user {user} (tagged as Rootwarden's break-glass user, no access keys).")
+        note = QLabel(mfa.permissions_note(user, password is not None))
+        for label in (head, note):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        if password is not None:
+            shown = QLabel("Its console password is shown only now. Store it in your password manager; Rootwarden keeps no copy.")
+            shown.setTextFormat(Qt.TextFormat.PlainText)
+            shown.setWordWrap(True)
+            shown.setStyleSheet("font-weight: bold")
+            layout.addWidget(shown)
+            self.password = QLabel(password)
+            self.password.setObjectName("one-time password")
+            self.password.setAccessibleName("One-time console password")
+            self.password.setTextFormat(Qt.TextFormat.PlainText)
+            self.password.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.password.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            self.password.setFrameShape(QFrame.Shape.StyledPanel)
+            self.password.setMargin(6)
+            row = QHBoxLayout()
+            row.addWidget(self.password, 1)
+            row.addWidget(button("&Copy", "Copy the password to the clipboard", self._copy))
+            layout.addLayout(row)
+            self.copied = QLabel()
+            layout.addWidget(self.copied)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _copy(self) -> None:
+        secret = self.password.text()
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(secret)
+        QTimer.singleShot(CLIPBOARD_SECONDS * 1000, lambda: clipboard.text() == secret and clipboard.clear())
+        self.copied.setText(f"Copied; the clipboard is cleared in {CLIPBOARD_SECONDS} s.")
+
+    def done(self, result: int) -> None:
+        if hasattr(self, "password"):
+            self.password.clear()
+        super().done(result)

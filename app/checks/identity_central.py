@@ -6,7 +6,7 @@ from typing import Any, Callable
 from app.aws.credential_report import is_true
 from app.checks.base import Check, CheckRun, paginate
 from app.errors import AwsCallFailed
-from app.model import CheckInfo, Outcome, Reason, References, Severity, Status, Step
+from app.model import BREAK_GLASS_TAG, CheckInfo, Outcome, Reason, References, Severity, Status, Step
 
 INFO = CheckInfo(
     id="identity.central",
@@ -28,7 +28,7 @@ INFO = CheckInfo(
         cis=("CIS AWS Foundations v5 1.20",),
         docs=("https://docs.aws.amazon.com/singlesignon/latest/userguide/what-is.html",),
     ),
-    actions=("sso:ListInstances", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListOpenIDConnectProviders"),
+    actions=("sso:ListInstances", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListOpenIDConnectProviders", "iam:ListUserTags"),
 )
 
 SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
@@ -67,17 +67,22 @@ def evaluate(run: CheckRun) -> Outcome:
         except AwsCallFailed as error:
             evidence[name] = None
             failed.append(error)
-    console_users = [r["user"] for r in run.snapshot.credential_report().users if is_true(r.get("password_enabled"))]
+    with_password = [r["user"] for r in run.snapshot.credential_report().users if is_true(r.get("password_enabled"))]
+    break_glass = [user for user in with_password if _is_break_glass(run, user)]
+    console_users = [user for user in with_password if user not in break_glass]
     evidence["iam_users_with_console_password"] = console_users
+    evidence["break_glass_users"] = break_glass
+    kept = (f" Break-glass user {', '.join(break_glass)} (tagged by Rootwarden) is kept as an IAM user on purpose and not counted."
+            if break_glass else "")
     oidc = evidence.get("oidc_providers") or []
     oidc_note = f" The {len(oidc)} IAM OIDC provider(s) serve workloads, not people, and do not count." if oidc else ""
     central = [name for name in CENTRAL if evidence.get(name)]
     if central:
         found = ", ".join(CENTRAL[name] for name in central)
         if console_users:
-            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {_users(console_users)} still sign in with IAM passwords: {', '.join(console_users)}.",
-                           evidence, Reason.CONSOLE_PASSWORDS_REMAIN)
-        return Outcome(Status.PASS, f"Central identity is in place ({found}).", evidence, Reason.COMPLIANT)
+            return Outcome(Status.WARN, f"Central identity is in place ({found}), but {_users(console_users)} still sign in with IAM passwords: "
+                           f"{', '.join(console_users)}.{kept}", evidence, Reason.CONSOLE_PASSWORDS_REMAIN)
+        return Outcome(Status.PASS, f"Central identity is in place ({found}).{kept}", evidence, Reason.COMPLIANT)
     relevant = [e for e in failed if e.action != "iam:ListOpenIDConnectProviders"]
     if relevant:
         evidence["failed_actions"] = [e.action for e in relevant]
@@ -85,11 +90,20 @@ def evaluate(run: CheckRun) -> Outcome:
         return Outcome(Status.UNKNOWN, f"No central identity found, but these calls did not answer usably: {actions}. "
                        "Grant them (`rootwarden policy`) and re-check.", evidence, Reason(relevant[0].reason))
     users = f"; {_users(console_users)} sign in with IAM passwords instead" if console_users else ""
-    return Outcome(Status.FAIL, f"No IAM Identity Center instance (in any region), Identity Center roles or SAML provider found{users}.{oidc_note}",
+    return Outcome(Status.FAIL, f"No IAM Identity Center instance (in any region), Identity Center roles or SAML provider found{users}.{oidc_note}{kept}",
                    evidence, Reason.NO_CENTRAL_IDENTITY)
 
 
 CHECK = Check(INFO, evaluate, shared=("credential_report",))
+
+
+def _is_break_glass(run: CheckRun, user: str) -> bool:
+    """The user carries Rootwarden's break-glass tag. Unreadable tags count as an ordinary user (the stricter verdict)."""
+    try:
+        tags = run.snapshot.call("iam", "ListUserTags", UserName=user).get("Tags", [])
+    except AwsCallFailed:
+        return False
+    return BREAK_GLASS_TAG in [{"Key": t.get("Key"), "Value": t.get("Value")} for t in tags]
 
 
 def _users(names: list[str]) -> str:

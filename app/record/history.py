@@ -56,10 +56,12 @@ class Drift:
     check_id: str
     before: str
     after: str
-    since: str  # the previous record's date: the change happened after it
+    since: str  # the previous record's date: the change happened some time after it, not on it
 
     def describe(self) -> str:
-        return f"{self.check_id} {self.before} → {self.after} since {self.since}"
+        """Only what is known: the status in that record, the status now — not when it changed."""
+        return (f"{self.check_id}: {self.before} → {self.after} "
+                f"(was {self.before} in the record of {self.since}; changed some time after)")
 
 
 def compare(previous: VerifiedRecord, account_id: str, findings: Iterable[dict[str, Any]]) -> list[Drift]:

@@ -93,18 +93,24 @@ def test_cancel_after_the_qr_deletes_the_device(qtbot, dialog):
     assert log == ["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"]
 
 
-def test_break_glass_user_created_then_enrolled(qtbot, dialog, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+def test_break_glass_user_created_then_enrolled(qtbot, dialog):
+    from PySide6.QtWidgets import QLabel
 
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    seen, shown = [], []
+
+    def read_and_close(box) -> None:
+        shown.append((box.findChild(QLabel, "one-time password"), " ".join(w.text() for w in box.findChildren(QLabel))))
+        box.accept()
+
+    answer_next_box(qtbot, read_and_close, seen)
     dialog.for_other.setChecked(True)
     dialog.other_name.setText("break-glass-admin")
     dialog.create_user.setChecked(True)
     start(qtbot, dialog)
     assert dialog.enrollment.user == "break-glass-admin"
     assert dialog.session.aws.call("iam", "ListAccessKeys", UserName="break-glass-admin")["AccessKeyMetadata"] == []
-    assert shown == []  # no console password asked for, none shown
+    ((password, words),) = shown  # one box: the user was created …
+    assert password is None and "cannot sign in yet" in words and "no permissions" in words  # … with no password
     dialog.reject()
 
 
@@ -134,3 +140,106 @@ def test_invalid_break_glass_name(qtbot, dialog):
     dialog.other_name.setText("no spaces allowed")
     dialog.start_button.click()
     assert "User name" in dialog.message.text() and dialog.enrollment is None
+
+
+def answer_next_box(qtbot, act, seen: list) -> None:
+    """When the next modal box opens over the enrollment dialog, let ``act(box)`` answer it like a user."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.mfa_dialog import MfaEnrollmentDialog
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None or isinstance(box, MfaEnrollmentDialog):
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(box)
+        act(box)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_enter_on_add_another_device_means_no(qtbot, dialog):
+    """Enter on "Add another MFA device?" must not create a second device."""
+    from PySide6.QtCore import Qt
+
+    seen = []
+    answer_next_box(qtbot, lambda box: (seen.append(box.text()), qtbot.keyClick(box, Qt.Key.Key_Return)), seen)
+    assert dialog.confirm_another("practice-admin", 1) is False
+    assert "already has 1 MFA device" in seen[1]
+
+
+def test_unknown_user_without_create_is_said_plainly(qtbot, dialog, shown_errors):
+    dialog.for_other.setChecked(True)
+    dialog.other_name.setText("nobody-here")
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=TIMEOUT)
+    text = dialog.message.text()
+    assert "No IAM user named nobody-here" in text and "Create" in text
+    assert "NoSuchEntity" not in text and "health" not in text and shown_errors == []
+    assert dialog.enrollment is None and unassigned(dialog.session) == []
+
+
+def test_created_break_glass_user_password_and_permissions(qtbot, dialog, caplog):
+    """The one-time password: monospace, selectable, a Copy button, shown once; it never reaches the
+    audit log, the record or the logs. The user is told the new user has no permissions."""
+    import json
+    import logging
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontInfo, QGuiApplication
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
+
+    caplog.set_level(logging.DEBUG)
+    seen, captured = [], {}
+
+    def read_and_copy(box) -> None:
+        label = box.findChild(QLabel, "one-time password")
+        captured["password"] = label.text()
+        captured["fixed"] = QFontInfo(label.font()).fixedPitch()
+        captured["selectable"] = bool(label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse)
+        captured["text"] = " ".join(w.text() for w in box.findChildren(QLabel))
+        screenshot(box, "54-mfa-break-glass-created")
+        next(b for b in box.findChildren(QPushButton) if b.text().replace("&", "") == "Copy").click()
+        captured["clipboard"] = QGuiApplication.clipboard().text()
+        box.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    answer_next_box(qtbot, read_and_copy, seen)
+    dialog.for_other.setChecked(True)
+    dialog.other_name.setText("break-glass-admin")
+    dialog.create_user.setChecked(True)
+    dialog.console_password.setChecked(True)
+    start(qtbot, dialog)
+    password = captured["password"]
+    assert len(password) >= 20 and captured["fixed"] and captured["selectable"] and captured["clipboard"] == password
+    words = captured["text"]
+    assert "shown only now" in words and "no permissions" in words and "AdministratorAccess" in words
+    assert "does not attach" in words
+    session = dialog.session
+    record = json.dumps(session.predicate(), default=str)
+    audit = " ".join(f"{e.fix} {e.what} {e.result}" for e in session.audit.entries())
+    assert "break-glass-admin" in audit
+    # Every log line but the AWS SDK's own wire dumps (botocore DEBUG, which Rootwarden never enables).
+    logs = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] not in {"botocore", "boto3", "urllib3", "moto"})
+    assert "break-glass-admin" in record
+    for place in (record, audit, logs, dialog.message.text()):
+        assert password not in place
+    dialog.reject()
+
+
+def test_step4_lists_the_break_glass_user_apart_from_users_to_move(qtbot, connected):
+    """After Step 2 created a break-glass user, Step 4 does not tell the admin to move it to Identity Center."""
+    from app import mfa_enrollment
+    from app.fixes.base import AuditLog
+
+    session = connected.session
+    mfa_enrollment.create_break_glass_user(session.aws, "break-glass-admin", AuditLog(), console_password=True)
+    session.practice.simulate_identity_center()
+    page = goto_step(qtbot, connected, 4)
+    note = page.panel.users_note
+    assert note.isVisible()
+    move, keep = note.text().split("<br>")
+    assert "alice" in move and "break-glass-admin" not in move
+    assert "break-glass-admin" in keep and "not counted" in keep
+    screenshot(connected, "55-step4-break-glass-kept")

@@ -105,12 +105,24 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     page = wizard.currentPage()
     assert wizard.currentId() == PageId.REVIEW
     qtbot.waitUntil(lambda: not page.runs.busy, timeout=TIMEOUT)
-    assert not page.isComplete()  # no operator yet
+    assert not page.isComplete()  # no operator yet, and the status line says so (not "Ready to save.")
+    assert page.state.text() == "Enter the operator's name to sign."
     page.operator.setText("Dana Admin")
     page.notes.setPlainText("Practice run")
-    assert page.isComplete()
+    assert page.isComplete() and page.state.text() == "Ready to sign and save."
+    page.operator.setText("  ")
+    assert page.state.text() == "Enter the operator's name to sign."
+    page.operator.setText("Dana Admin")
+    # Checks by title (what the admin read on the steps); the ID in a tooltip.
+    from app.checks import REGISTRY
+    titles = {c.id: c.info.title for c in REGISTRY}
+    row = next(r for r in range(page.checks.rowCount()) if page.checks.item(r, 1).toolTip() == "root.mfa")
+    assert page.checks.item(row, 1).text() == titles["root.mfa"] != "root.mfa"
     assert page.audit.rowCount() == 3 + 5
     screenshot(wizard, "11-review")
+    # The audit log box shows all eight changes without scrolling.
+    audit = page.audit
+    assert audit.verticalScrollBar().maximum() == 0 and audit.viewport().height() >= 8 * audit.rowHeight(0)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.DONE, timeout=TIMEOUT)
     done = wizard.currentPage()
@@ -188,7 +200,8 @@ def test_reverify_shows_drift_since_the_last_record(qtbot, practice_wizard, show
     go_next(qtbot, wizard)
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: page.drift.isVisible(), timeout=TIMEOUT)
-    assert "root.mfa pass → fail since 2026-08-01" in page.drift.text()
+    assert "root.mfa: pass → fail (was pass in the record of 2026-08-01; changed some time after)" in page.drift.text()
+    assert " since 2026-08-01" not in page.drift.text()  # not "broke that day": only that it changed after
     screenshot(wizard, "21-checklist-drift")
 
 
@@ -220,21 +233,33 @@ def test_practice_entry_starts_a_separate_demo_process(qtbot, monkeypatch, data_
     """From a real session, Practice account opens `rootwarden --demo` in its own process."""
     import sys
 
-    from PySide6.QtCore import QProcess
-
     from app.flow import FlowState
     from app.session import WizardSession
     from ui.wizard import RootwardenWizard
 
-    started = []
-    monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)
+    from ui import window_place
+    from ui.pages import welcome
+
+    started = []  # the process is not really started; what it would be given is kept
+    monkeypatch.setattr(welcome, "launch_detached", lambda process: started.append(
+        (process.program(), process.arguments(), process.processEnvironment().value(window_place.ENV))) or True)
     wizard = RootwardenWizard(WizardSession(flow=FlowState()))
     qtbot.addWidget(wizard)
+    wizard.move(100, 80)
     wizard.show()
     wizard.currentPage().practice.click()
-    assert started == [(sys.executable, ["-m", "ui.launch", "--demo"])]
+    ((program, args, near),) = started
+    assert (program, args) == (sys.executable, ["-m", "ui.launch", "--demo"])
     assert wizard.currentId() == PageId.WELCOME  # this window stays on the real path
 
+    # The practice window (as ui.main opens it with that environment) is cascaded, not on top.
+    practice = RootwardenWizard(WizardSession(flow=FlowState(practice=True)))
+    qtbot.addWidget(practice)
+    window_place.place(practice, near)
+    practice.show()
+    first, second = wizard.frameGeometry().topLeft(), practice.frameGeometry().topLeft()
+    assert second != first
+    assert (second.x() - first.x(), second.y() - first.y()) == (window_place.OFFSET, window_place.OFFSET)
 
 def test_checklist_shows_a_failed_drift_comparison_in_the_error_dialog(qtbot, practice_wizard, shown_errors, monkeypatch):
     """The comparison with the last record runs without its own failure handler: its failure

@@ -23,6 +23,7 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
     table.setWordWrap(True)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)  # compact rows; wrapped ones grow
     return table
 
 
@@ -40,14 +41,16 @@ class ReviewPage(QWizardPage):
         self.skips.setWordWrap(True)
         self.operator = QLineEdit(placeholderText="Your name")
         self.operator.setAccessibleName("Operator name")
-        self.operator.textChanged.connect(lambda _: self.completeChanged.emit())
+        self.operator.textChanged.connect(lambda _: self._say_state())
         self.notes = QPlainTextEdit(placeholderText="Notes for the record (optional)")
         self.notes.setAccessibleName("Notes")
-        self.notes.setMaximumHeight(70)
+        self.notes.setMaximumHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
         self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setAccessibleName("Review status")
         layout = QVBoxLayout(self)
         layout.addWidget(self.checks, 3)
-        changes = QGroupBox("Changes made in this session")
+        self.changes = changes = QGroupBox("Changes made in this session")
         QVBoxLayout(changes).addWidget(self.audit)
         layout.addWidget(changes, 2)
         layout.addWidget(self.skips)
@@ -74,7 +77,11 @@ class ReviewPage(QWizardPage):
         for row, f in enumerate(findings):
             status = QTableWidgetItem(STATUS_WORDS[f.status])
             status.setForeground(STATUS_COLOURS[f.status])
-            for col, item in enumerate((QTableWidgetItem(str(int(f.step))), QTableWidgetItem(f.id), status, QTableWidgetItem(f.summary))):
+            title = QTableWidgetItem(f.info.title)
+            title.setToolTip(f.id)  # the ID, for matching the CLI and the record
+            summary = QTableWidgetItem(f.summary)
+            summary.setToolTip(f.summary)
+            for col, item in enumerate((QTableWidgetItem(str(int(f.step))), title, status, summary)):
                 self.checks.setItem(row, col, item)
         self.checks.resizeColumnsToContents()
         self.checks.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -83,17 +90,37 @@ class ReviewPage(QWizardPage):
         for row, e in enumerate(entries):
             for col, text in enumerate((e.at.strftime("%H:%M:%S"), f"{e.fix}: {e.what}", e.result)):
                 self.audit.setItem(row, col, QTableWidgetItem(text))
-        self.audit.resizeColumnsToContents()
-        self.audit.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.audit.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the change wraps instead of scrolling sideways
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.audit.resizeRowsToContents()
+        self.checks.resizeRowsToContents()
+        # Each table gets room in proportion to its rows: more changes, a taller audit log.
+        shown = sum(self.audit.rowHeight(r) for r in range(min(self.audit.rowCount(), 10)))
+        rows = self.audit.fontMetrics().lineSpacing() + 8
+        self.audit.setMinimumHeight(max(rows * 4, min(shown + self.audit.horizontalHeader().height() + 2 * self.audit.frameWidth(), rows * 10)))
+        self.layout().setStretchFactor(self.checks, max(len(findings), 3))
+        self.layout().setStretchFactor(self.changes, max(len(entries), 3))
         if not entries:
             self.audit.setRowCount(1)
             self.audit.setItem(0, 1, QTableWidgetItem("No changes were made."))
         skipped = self.session.skipped
         self.skips.setText("<b>Skipped:</b> " + "; ".join(f"Step {int(s)} {s.title} — “{escape(r)}”" for s, r in sorted(skipped.items()))
                            if skipped else "No step was skipped.")
+        self._say_state()
+
+    def _say_state(self) -> None:
+        """The status line tells what Sign is waiting for, in the order the user meets it."""
+        if self._saving:
+            return
         deferred = [f.plan()[0].describe() for f in self.session.deferred]
-        self.state.setText("Still checking…" if self.runs.busy else
-                           ("After saving: " + "; ".join(deferred) if deferred else "Ready to save."))
+        if self.runs.busy:
+            text = "Still checking…"
+        else:
+            text = "Ready to sign and save." if self.operator.text().strip() else "Enter the operator's name to sign."
+            text += " After saving: " + "; ".join(deferred) if deferred else ""
+        self.state.setText(text)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QProcess
+from PySide6.QtCore import QProcess, QProcessEnvironment
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWizardPage
 
+from ui import window_place
 from ui.plain import make_plain
 
 from app.flow import Mode
@@ -65,10 +66,21 @@ class WelcomePage(QWizardPage):
     def _open_practice(self) -> None:
         """The practice account runs in its own process, so simulated and real AWS never mix."""
         frozen = getattr(sys, "frozen", False)  # the packaged app: sys.executable is rootwarden itself
-        QProcess.startDetached(sys.executable, ["--demo"] if frozen else ["-m", "ui.launch", "--demo"])
+        process = QProcess()
+        process.setProgram(sys.executable)
+        process.setArguments(["--demo"] if frozen else ["-m", "ui.launch", "--demo"])
+        environment = QProcessEnvironment.systemEnvironment()
+        environment.insert(window_place.ENV, window_place.near(self.window()))  # opens cascaded, not on top of this one
+        process.setProcessEnvironment(environment)
+        launch_detached(process)
 
     def isComplete(self) -> bool:
         return self.session.flow.mode is not None
+
+
+def launch_detached(process: QProcess) -> bool:
+    """Start ``process`` on its own (it outlives this window); the one place a test intercepts."""
+    return bool(process.startDetached())
 
 
 def schedule_summary() -> str:

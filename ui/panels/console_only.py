@@ -165,6 +165,13 @@ class IdentityPanel(GuidedPanel):
         self.org_note.setVisible(view.offers(Action.ENABLE_CENTRAL_ROOT_ACCESS))
         central = self.session.findings.get(self.check_id)
         users = (central.evidence.get("iam_users_with_console_password") or []) if central else []
-        self.users_note.setText(
-            f"<b>Next:</b> move {escape(', '.join(map(str, users)))} to IAM Identity Center, then remove their console passwords "
-            "(IAM → Users → Security credentials → Console access → Disable).")
+        break_glass = (central.evidence.get("break_glass_users") or []) if central else []
+        lines = []
+        if view.offers(Action.MOVE_CONSOLE_USERS) and users:
+            lines.append(f"<b>Next:</b> move {escape(', '.join(map(str, users)))} to IAM Identity Center, then remove their console "
+                         "passwords (IAM → Users → Security credentials → Console access → Disable).")
+        if break_glass:
+            lines.append(f"<b>Keep</b> {escape(', '.join(map(str, break_glass)))} as an IAM user: it is your break-glass user (tagged "
+                         "by Rootwarden), for when Identity Center is unavailable, so it is not counted as a user to move.")
+        self.users_note.setText("<br>".join(lines))
+        self.users_note.setVisible(bool(lines))
