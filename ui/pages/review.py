@@ -3,6 +3,7 @@ session's changes, skipped steps with reasons, operator name and notes. A commit
 the record cannot be undone from the wizard."""
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage)
 
@@ -37,6 +38,9 @@ class ReviewPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Sign and save the record")
         self.checks = _table(["Step", "Check", "Status", "Summary"], "Final status of every check")
         self.audit = _table(["Time (UTC)", "Change", "Result"], "Audit log of this session")
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._fit_audit)
+        self.audit.horizontalHeader().sectionResized.connect(lambda *_: self._refit.start())
         self.skips = QLabel()
         self.skips.setWordWrap(True)
         self.operator = QLineEdit(placeholderText="Your name")
@@ -94,12 +98,8 @@ class ReviewPage(QWizardPage):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the change wraps instead of scrolling sideways
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.audit.resizeRowsToContents()
         self.checks.resizeRowsToContents()
-        # Each table gets room in proportion to its rows: more changes, a taller audit log.
-        shown = sum(self.audit.rowHeight(r) for r in range(min(self.audit.rowCount(), 10)))
-        rows = self.audit.fontMetrics().lineSpacing() + 8
-        self.audit.setMinimumHeight(max(rows * 4, min(shown + self.audit.horizontalHeader().height() + 2 * self.audit.frameWidth(), rows * 10)))
+        self._fit_audit()
         self.layout().setStretchFactor(self.checks, max(len(findings), 3))
         self.layout().setStretchFactor(self.changes, max(len(entries), 3))
         if not entries:
@@ -109,6 +109,16 @@ class ReviewPage(QWizardPage):
         self.skips.setText("<b>Skipped:</b> " + "; ".join(f"Step {int(s)} {s.title} — “{escape(r)}”" for s, r in sorted(skipped.items()))
                            if skipped else "No step was skipped.")
         self._say_state()
+
+    def _fit_audit(self) -> None:
+        """Rows as tall as their wrapped text, and a box that shows up to ten of them: computed
+        again whenever the table's width changes (wrapping depends on it)."""
+        self.audit.resizeRowsToContents()
+        self.checks.resizeRowsToContents()
+        # Each table gets room in proportion to its rows: more changes, a taller audit log.
+        shown = sum(self.audit.rowHeight(r) for r in range(min(self.audit.rowCount(), 10)))  # up to ten rows, as wrapped
+        rows = self.audit.fontMetrics().lineSpacing() + 8
+        self.audit.setMinimumHeight(max(rows * 4, shown + self.audit.horizontalHeader().height() + 2 * self.audit.frameWidth()))
 
     def _say_state(self) -> None:
         """The status line tells what Sign is waiting for, in the order the user meets it."""
