@@ -11,6 +11,7 @@ import zxingcpp
 from PySide6.QtGui import QImage
 
 from tests.ui.conftest import goto_step, screenshot
+from tests.ui.dialogs import click_button
 
 TIMEOUT = 20000
 
@@ -114,7 +115,7 @@ def test_break_glass_user_created_then_enrolled(qtbot, dialog):
     dialog.reject()
 
 
-def test_second_device_is_asked_about_first(qtbot, dialog, monkeypatch):
+def test_second_device_is_asked_about_first(qtbot, dialog):
     from ui.mfa_dialog import MfaEnrollmentDialog
 
     start(qtbot, dialog)
@@ -125,14 +126,16 @@ def test_second_device_is_asked_about_first(qtbot, dialog, monkeypatch):
     dialog.enable_button.click()
     qtbot.waitUntil(lambda: dialog.stack.currentIndex() == 2, timeout=TIMEOUT)
     dialog.accept()
-    asked = []
-    monkeypatch.setattr(MfaEnrollmentDialog, "confirm_another", lambda self, user, count: asked.append(count) or False)
+    seen: list = []
+    texts: list[str] = []
+    answer_next_box(qtbot, lambda box: (texts.append(box.text()), click_button(box, "No")), seen)  # the real question, answered No
     second = MfaEnrollmentDialog(dialog.session)
     qtbot.addWidget(second)
     second.show()
     second.start_button.click()
-    qtbot.waitUntil(lambda: bool(asked) and not second.busy, timeout=TIMEOUT)
-    assert asked == [1] and second.enrollment is None and unassigned(dialog.session) == []
+    qtbot.waitUntil(lambda: bool(seen) and not second.busy, timeout=TIMEOUT)
+    assert "already has 1 MFA device(s)" in texts[0]
+    assert second.enrollment is None and unassigned(dialog.session) == []
 
 
 def test_invalid_break_glass_name(qtbot, dialog):
