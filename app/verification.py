@@ -123,7 +123,7 @@ def run(request: VerifyRequest) -> VerifyRun:
         "started_at": rfc3339(started),
         "finished_at": rfc3339(finished),
     }
-    drift, previous, note = _drift(context["account_id"], findings, signing, request.demo)
+    drift, _, note = _drift(context["account_id"], findings, signing, request.demo)
     saved = None
     if request.sign:
         from app.record.completion import make_predicate
@@ -132,7 +132,7 @@ def run(request: VerifyRequest) -> VerifyRun:
         predicate = make_predicate(mode="re-verify", account_id=context["account_id"], account_alias=alias, caller_arn=caller,
                                    operator=request.operator, notes="rootwarden verify --sign", started_at=context["started_at"],
                                    finished_at=context["finished_at"], findings=[f.as_dict() for f in findings], audit_log=[],
-                                   skipped=[], previous_record=previous, practice=bool(request.demo))
+                                   skipped=[], previous_record=None, practice=bool(request.demo))  # set when signed
         saved = sign_and_save(predicate, signing, also_to=Path(request.out) if request.out else None)
     return VerifyRun(context, findings, drift, note, saved, tuple(aws.notices))
 

@@ -177,8 +177,7 @@ def test_drift_between_two_records(tmp_path):
     (drift,) = history.compare(previous, "123456789012", now)
     assert drift.describe() == "root.mfa: pass → fail (was pass in the record of 2026-08-01; changed some time after)"
     second = predicate(statuses={"root.mfa": "fail", "root.access-keys": "pass"}, finished="2026-09-01T10:00:00Z")
-    second["previous_record"] = previous.record_id
-    saved = history.sign_and_save(second, signing, base=tmp_path)
+    saved = history.sign_and_save(second, signing, base=tmp_path)  # links the folder's latest record itself
     latest, _ = history.latest("123456789012", signing.public_key(), base=tmp_path)
     assert latest.record_id == saved.record_id and latest.predicate["previous_record"] == first.record_id
     assert len(history.records("123456789012", base=tmp_path)) == 2  # never overwritten
@@ -397,3 +396,13 @@ def test_concurrent_first_signings_end_with_one_key(secret_service_env, tmp_path
         assert backend.get_password("rootwarden", "record-signing-key-race-test") is not None
     finally:  # the shared test keyring is left clean whether the assertions held or not
         forget_test_key()
+
+
+def test_a_practice_record_links_the_previous_practice_record(tmp_path):
+    """One place finds the previous record (the wizard's Review and `verify --sign` used two):
+    the latest verifiable one in the folder the new record goes to, under the signing key."""
+    signing = SigningKey(MemoryKeyring(), practice=True)
+    first = history.sign_and_save({**predicate(), "practice": True}, signing, base=tmp_path)
+    second = history.sign_and_save({**predicate(finished="2026-09-01T10:00:00Z"), "practice": True}, signing, base=tmp_path)
+    latest, _ = history.latest("123456789012", signing.public_key(), base=tmp_path, practice=True)
+    assert latest.record_id == second.record_id and latest.predicate["previous_record"] == first.record_id

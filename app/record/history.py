@@ -82,17 +82,22 @@ class SavedRecord:
 
 
 def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None = None, also_to: Path | None = None) -> SavedRecord:
-    """Sign the statement with the local key, keep it in the account's folder (and at ``also_to``)."""
+    """Sign the statement with the local key, keep it in the account's folder (and at ``also_to``).
+    The predicate's ``previous_record`` is set here, the one place it is looked up: the latest
+    record that verifies under this key in the folder the new record goes to."""
     from app.record.completion import build_statement, record_id, sign
 
     private = signing_key.private_key()
+    practice = bool(predicate.get("practice"))
+    previous, _ = latest(predicate["account_id"], private.public_key(), base, practice)
+    predicate = {**predicate, "previous_record": previous.record_id if previous else None}
     envelope = sign(build_statement(predicate), private)
     if also_to is not None:
         try:
             storage.write_exclusive(also_to, envelope)
         except FileExistsError:
             raise RootwardenError(f"{also_to} already exists; choose another name (records are never overwritten).") from None
-    path = save(predicate["account_id"], envelope, base, bool(predicate.get("practice")))
+    path = save(predicate["account_id"], envelope, base, practice)
     from app.record.dsse import keyid
 
     return SavedRecord(path, record_id(envelope), keyid(private.public_key()))

@@ -192,7 +192,5 @@ def sign_or_keep_unsigned(predicate: dict, backend: object, keep_unsigned: bool 
         document = {"signed": False, "why_unsigned": str(error), **predicate}
         path = storage.save_new(storage.account_dir(predicate["account_id"], practice=practice), "UNSIGNED-summary", document)
         return None, path, str(error)
-    previous, _ = history.latest(predicate["account_id"], key.public_key(), practice=practice)
-    predicate = {**predicate, "previous_record": previous.record_id if previous else None}
-    saved = history.sign_and_save(predicate, key)
+    saved = history.sign_and_save(predicate, key)  # links the previous record of the account's folder
     return saved, saved.path, None
