@@ -229,3 +229,9 @@ def test_a_report_older_than_four_hours_is_covered_back_to_its_own_time(account)
     """A clock ahead of AWS's (or an old report): the look-up reaches back to the report."""
     finding = _recent_use_with_report_from(account, hours_ago=30, root_event_minutes_ago=20 * 60)
     assert finding.status is Status.FAIL and "CloudTrail" in finding.summary
+
+
+def test_the_simulated_credential_report_is_dated_when_it_was_made(account):
+    """moto dates every report 2015-02-02; the practice account's summaries showed that date."""
+    made = datetime.fromisoformat(account.check("root.recent-use").evidence["credential_report_generated"])
+    assert abs((datetime.now(timezone.utc) - made).total_seconds()) < 300

@@ -209,6 +209,14 @@ def _patch_iam() -> None:
 
     iam_models.IAMBackend.get_credential_report = get_credential_report
 
+    def get_credential_report_response(self: Any) -> Any:  # moto dates every report 2015-02-02
+        import datetime
+
+        made = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return ActionResult({"Content": self.backend.get_credential_report(), "ReportFormat": "text/csv", "GeneratedTime": made})
+
+    IamResponse.get_credential_report = get_credential_report_response
+
     original_summary = iam_models.AccountSummary.summary_map.fget
 
     def summary_map(self: Any) -> dict[str, Any]:
