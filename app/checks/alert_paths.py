@@ -152,82 +152,93 @@ def _match_rules(run: CheckRun, region: str, rules: list[dict[str, Any]],
     return result
 
 
+@dataclass
+class _Coverage:
+    """What the rules matching root activity deliver, gathered rule by rule. Kinds are the keys
+    of ``KINDS``; each list keeps what the verdict's sentence names."""
+
+    described: list[dict[str, Any]] = field(default_factory=list)  # evidence, one entry per matching rule
+    covered: dict[str, list[str]] = field(default_factory=dict)  # kind → rules delivering it to a confirmed subscriber
+    narrow: dict[str, list[str]] = field(default_factory=dict)  # kind → "rule (it misses …)": delivered, but only in part
+    pending_only: set[str] = field(default_factory=set)  # kinds whose subscribers are all still pending
+    uncertain: set[str] = field(default_factory=set)  # kinds a rule might deliver, had we been able to judge it
+    errors: list[AwsCallFailed] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)  # why a confirmed topic may not accept a rule's alerts
+    blocked: list[str] = field(default_factory=list)  # why a topic with subscribers refuses a rule's alerts
+
+
 def eventbridge(run: CheckRun) -> PathResult:
     region = run.snapshot.sign_in_region
     partition = run.snapshot.partition.name
     account = run.snapshot.account_id
     variants = {"sign_in": event_pattern.root_sign_in_variants(account, partition, region),
                 "api_call": event_pattern.root_api_call_variants(account, partition, region)}
-    required = required_kinds(run)
     rules = [r for r in paginate(run, "events", "ListRules", "Rules", "NextToken", region, Limit=100) if r.get("EventPattern")]
     matched = _match_rules(run, region, rules, variants)
     matching = [r for r in rules if any(m.hit or m.covers is None for m in matched[r["Name"]].values())]
     enabled = [r for r in matching if str(r.get("State", "")).startswith("ENABLED")]
     run.snapshot.prefetch(*[("events", "ListTargetsByRule", region, {"Rule": r["Name"]}) for r in enabled])
-
-    described: list[dict[str, Any]] = []
-    covered: dict[str, list[str]] = {}  # kind → rules delivering it to a confirmed subscriber
-    pending_only: set[str] = set()
-    uncertain: set[str] = {k for r in rules for k, m in matched[r["Name"]].items() if m.covers is None}
-    narrow: dict[str, list[str]] = {}  # kind → "rule (misses …)" for enabled rules that match it only in part
-    errors: list[AwsCallFailed] = []
-    unsure: list[str] = []  # why a confirmed topic may not accept the rule's alerts
-    blocked: list[str] = []  # why a topic with subscribers refuses the rule's alerts
+    found = _Coverage(uncertain={k for r in rules for k, m in matched[r["Name"]].items() if m.covers is None})
     for rule in matching:
-        kinds = {k for k, m in matched[rule["Name"]].items() if m.covers}
-        partly = {k: m.missed for k, m in matched[rule["Name"]].items() if m.covers is False and m.hit}
-        entry: dict[str, Any] = {"rule": rule["Name"], "state": rule.get("State"), "matches": sorted(kinds),
-                                 "judged_by": sorted({"TestEventPattern" if m.asked_aws else "local matcher"
-                                                      for m in matched[rule["Name"]].values()})}
-        if partly:
-            entry["matches_only_in_part"] = {k: {"misses": missed} for k, missed in partly.items()}
-        described.append(entry)
-        if rule not in enabled:
-            continue
-        try:
-            listed = paginate(run, "events", "ListTargetsByRule", "Targets", "NextToken", region, Rule=rule["Name"])
-            roles = {t["Arn"]: t["RoleArn"] for t in listed if t.get("RoleArn")}
-            topics, elsewhere = _sns_topics(run, [t["Arn"] for t in listed])
-            if elsewhere:
-                entry["topics_in_another_partition"] = elsewhere
-            _prefetch_topics(run, topics)
-            entry["topics"] = []
-            for topic in topics:
-                try:
-                    entry["topics"].append(topic_or_gone(run, topic))
-                except AwsCallFailed as error:  # e.g. a topic in another account we may not read
-                    entry["topics"].append({"topic": topic, "error": _error(error)})
-                    errors.append(error)
-                    uncertain |= kinds
-        except AwsCallFailed as error:
-            entry["error"] = _error(error)
-            errors.append(error)
-            uncertain |= kinds
-            continue
-        _judge_delivery(run, entry["topics"], lambda topic: _eventbridge_delivery(run, topic, rule, roles))
-        if any(t.get("confirmed") and t["delivery"] == Delivery.ALLOWED.value for t in entry["topics"]):
-            for kind in kinds:
-                covered.setdefault(kind, []).append(rule["Name"])
-            for kind, missed in partly.items():
-                narrow.setdefault(kind, []).append(f"{rule['Name']} (it misses {', '.join(missed)})")
-        elif any(t.get("confirmed") and t["delivery"] == Delivery.UNSURE.value for t in entry["topics"]):
-            uncertain |= kinds
-            unsure.extend(t["delivery_problem"] for t in entry["topics"] if t.get("delivery") == Delivery.UNSURE.value)
-        elif any(t.get("pending") and t["delivery"] != Delivery.BLOCKED.value for t in entry["topics"]):
-            pending_only |= kinds
-        elif any(t.get("delivery") == Delivery.BLOCKED.value for t in entry["topics"]):
-            blocked.extend(t["delivery_problem"] for t in entry["topics"] if t.get("delivery") == Delivery.BLOCKED.value)
-    unjudged_left = sorted({r["Name"] for r in rules if any(m.covers is None for m in matched[r["Name"]].values())})
-    evidence = {"region": region, "rules_on_default_bus": len(rules), "matching_rules": described, "unjudged_rules": unjudged_left}
-    return _eventbridge_verdict(region, required, covered, pending_only, uncertain, errors, unjudged_left, described, rules, evidence,
-                                unsure, blocked, narrow)
+        _follow_rule(run, region, rule, matched[rule["Name"]], rule in enabled, found)
+    unjudged = sorted({r["Name"] for r in rules if any(m.covers is None for m in matched[r["Name"]].values())})
+    evidence = {"region": region, "rules_on_default_bus": len(rules), "matching_rules": found.described, "unjudged_rules": unjudged}
+    return _eventbridge_verdict(region, required_kinds(run), found, unjudged, rules, evidence)
 
 
-def _judge_delivery(run: CheckRun, states: list[dict[str, Any]], judge: Any) -> None:
-    """Add ``delivery`` (and ``delivery_problem``) to each topic state that has subscribers."""
-    waiting = [t for t in states if t.get("confirmed") or t.get("pending")]
-    run.snapshot.prefetch(*[("sns", "GetTopicAttributes", _region_of(t["topic"]), {"TopicArn": t["topic"]}) for t in waiting])
-    for state in waiting:
+def _follow_rule(run: CheckRun, region: str, rule: dict[str, Any], matches: dict[str, RuleMatch], enabled: bool,
+                 found: _Coverage) -> None:
+    """One matching rule: describe it, and if enabled follow its targets to their subscribers."""
+    kinds = {k for k, m in matches.items() if m.covers}
+    partly = {k: m.missed for k, m in matches.items() if m.covers is False and m.hit}
+    entry: dict[str, Any] = {"rule": rule["Name"], "state": rule.get("State"), "matches": sorted(kinds),
+                             "judged_by": sorted({"TestEventPattern" if m.asked_aws else "local matcher" for m in matches.values()})}
+    if partly:
+        entry["matches_only_in_part"] = {k: {"misses": missed} for k, missed in partly.items()}
+    found.described.append(entry)
+    if not enabled:
+        return
+    try:
+        listed = paginate(run, "events", "ListTargetsByRule", "Targets", "NextToken", region, Rule=rule["Name"])
+        roles = {t["Arn"]: t["RoleArn"] for t in listed if t.get("RoleArn")}
+        topics, elsewhere = _sns_topics(run, [t["Arn"] for t in listed])
+        if elsewhere:
+            entry["topics_in_another_partition"] = elsewhere
+        _prefetch_topics(run, topics)
+        entry["topics"] = []
+        for topic in topics:
+            try:
+                entry["topics"].append(topic_or_gone(run, topic))
+            except AwsCallFailed as error:  # e.g. a topic in another account we may not read
+                entry["topics"].append({"topic": topic, "error": _error(error)})
+                found.errors.append(error)
+                found.uncertain |= kinds
+    except AwsCallFailed as error:
+        entry["error"] = _error(error)
+        found.errors.append(error)
+        found.uncertain |= kinds
+        return
+    states = entry["topics"]
+    _judge_delivery(states, lambda topic: _eventbridge_delivery(run, topic, rule, roles))
+    delivered = {t.get("delivery") for t in states if t.get("confirmed")}
+    if Delivery.ALLOWED.value in delivered:
+        for kind in kinds:
+            found.covered.setdefault(kind, []).append(rule["Name"])
+        for kind, missed in partly.items():
+            found.narrow.setdefault(kind, []).append(f"{rule['Name']} (it misses {', '.join(missed)})")
+    elif Delivery.UNSURE.value in delivered:
+        found.uncertain |= kinds
+        found.unsure.extend(t["delivery_problem"] for t in states if t.get("delivery") == Delivery.UNSURE.value)
+    elif any(t.get("pending") and t["delivery"] != Delivery.BLOCKED.value for t in states):
+        found.pending_only |= kinds
+    else:
+        found.blocked.extend(t["delivery_problem"] for t in states if t.get("delivery") == Delivery.BLOCKED.value)
+
+
+def _judge_delivery(states: list[dict[str, Any]], judge: Any) -> None:
+    """Add ``delivery`` (and ``delivery_problem``) to each topic state that has subscribers
+    (their attributes were fetched with the subscribers: ``_prefetch_topics``)."""
+    for state in (t for t in states if t.get("confirmed") or t.get("pending")):
         confirmed = len(state.get("confirmed") or [])
         if confirmed and state.get("filtered", 0) >= confirmed:  # SNS drops what a filter policy does not match
             verdict = Verdict(Delivery.UNSURE, f"every confirmed subscriber of {state['topic']} has a filter policy that may drop the alert")
@@ -245,9 +256,9 @@ def _eventbridge_delivery(run: CheckRun, topic: str, rule: dict[str, Any], roles
     return delivery(run, topic, EVENTS, rule.get("Arn"))
 
 
-def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, list[str]], pending_only: set[str], uncertain: set[str],
-                         errors: list[AwsCallFailed], unjudged: list[str], described: list[dict[str, Any]], rules: list[dict[str, Any]],
-                         evidence: dict[str, Any], unsure: list[str], blocked: list[str], narrow: dict[str, list[str]]) -> PathResult:
+def _eventbridge_verdict(region: str, required: set[str], found: _Coverage, unjudged: list[str], rules: list[dict[str, Any]],
+                         evidence: dict[str, Any]) -> PathResult:
+    covered, narrow, errors, unsure = found.covered, found.narrow, found.errors, found.unsure
     if required <= set(covered):
         names = sorted({name for kind in required for name in covered[kind]})
         states = {r["Name"]: r.get("State") for r in rules}
@@ -261,7 +272,7 @@ def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, lis
             "the CIS metric filter on a multi-region trail.",
             evidence, Reason.COMPLIANT)
     if errors or unjudged or unsure:
-        if required <= set(covered) | uncertain:
+        if required <= set(covered) | found.uncertain:
             if errors:
                 first = errors[0]
                 return PathResult(Status.UNKNOWN, f"A rule that matches root activity could not be followed to its subscribers: {first}",
@@ -276,17 +287,17 @@ def _eventbridge_verdict(region: str, required: set[str], covered: dict[str, lis
                    for k in KINDS if k in required - set(covered)]
         return PathResult(Status.WARN, f"The EventBridge alert in {region} misses {' and '.join(missing)}: widen the rule's pattern.",
                           evidence, Reason.PARTIAL_COVERAGE)
-    if blocked and not pending_only:
-        return PathResult(Status.FAIL, f"A rule in {region} matches root activity, but {blocked[0]}: no alert would arrive. "
+    if found.blocked and not found.pending_only:
+        return PathResult(Status.FAIL, f"A rule in {region} matches root activity, but {found.blocked[0]}: no alert would arrive. "
                           "Allow it (Rootwarden's “Set up alerts” creates a topic that does).", evidence, Reason.DELIVERY_BLOCKED)
-    if pending_only:
+    if found.pending_only:
         return PathResult(Status.WARN, f"An EventBridge rule in {region} matches root activity, but every SNS subscription is still pending "
                           "confirmation: confirm the e-mail.", evidence, Reason.PENDING_CONFIRMATION)
-    disabled = [e["rule"] for e in described if not str(e["state"] or "").startswith("ENABLED")]
+    disabled = [e["rule"] for e in found.described if not str(e["state"] or "").startswith("ENABLED")]
     if disabled:
         return PathResult(Status.FAIL, f"The rule(s) {', '.join(disabled)} would match root activity but are disabled: enable them.",
                           evidence, Reason.RULE_DISABLED)
-    if described:
+    if found.described:
         return PathResult(Status.FAIL, f"A rule in {region} matches root activity but notifies no confirmed SNS subscription in this partition.",
                           evidence, Reason.NO_CONFIRMED_SUBSCRIBER)
     return PathResult(Status.FAIL, f"No enabled EventBridge rule in {region} matches root activity (root sign-in events are delivered only there).",
@@ -330,7 +341,7 @@ def _cis_alarms(run: CheckRun, trail: dict[str, Any], region: str, group: str) -
             topics, elsewhere = _sns_topics(run, sorted({a for alarm in alarms for a in alarm.get("AlarmActions") or []}))
             _prefetch_topics(run, topics)
             states = [topic_or_gone(run, topic) for topic in topics]  # other errors: this trail is unreadable
-            _judge_delivery(run, states, lambda topic: delivery(run, topic, CLOUDWATCH))
+            _judge_delivery(states, lambda topic: delivery(run, topic, CLOUDWATCH))
             entry = {"trail": trail["Name"], "log_group": group, "filter": flt.get("filterName"),
                      "alarms": [a.get("AlarmName") for a in alarms], "topics": states, "topics_in_another_partition": elsewhere}
             if silent:

@@ -10,11 +10,13 @@ topic refuses the publisher (SPEC §2.2: never a false pass).
   ``kms:Decrypt``.
 
 The policy evaluation here is deliberately small and conservative. It understands Allow and
-Deny, Principal/Action/Resource and their Not- forms, wildcards, and the condition keys the
-publisher sets (``aws:SourceArn``, ``aws:SourceAccount``) with the string and ARN operators.
-Anything else that could grant or deny makes the answer ``UNSURE`` (the check says
-``unknown``), never ``ALLOWED``. Pure functions except ``delivery``, which makes the calls
-through the run's snapshot (any thread).
+Deny, Principal/Action/Resource and their Not- forms, IAM's ``*``/``?`` wildcards, and the
+condition keys a service's request carries or is known to lack (``aws:SourceArn``,
+``aws:SourceAccount``, ``aws:SecureTransport``; ``aws:SourceOwner`` absent) with the string,
+ARN, Bool and Null operators (negated and ``IfExists`` forms too). Anything else that could
+grant or deny makes the answer ``UNSURE`` (the check says ``unknown``), never ``ALLOWED``.
+The evaluation is pure; ``delivery`` and ``_key`` make their calls through the run's
+snapshot (any thread; each call once per run).
 """
 from __future__ import annotations
 
