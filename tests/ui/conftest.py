@@ -79,6 +79,27 @@ def practice_wizard(qtbot, data_home):
         session.practice.stop()
 
 
+def real_wizard_on_connect(qtbot, monkeypatch, keys: tuple[str, str], connect: bool = False):
+    """A first-time setup wizard on a real (moto, not practice) account, on its Connect page,
+    with ``keys`` in the standard chain; connected through the page's own button if asked."""
+    from app.flow import FlowState, Mode
+    from app.session import WizardSession
+    from tests.memory_keyring import MemoryKeyring
+    from ui.wizard import RootwardenWizard
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys[0])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", keys[1])
+    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    if connect:
+        wizard.currentPage().connect_button.click()
+        qtbot.waitUntil(lambda: session.identity is not None, timeout=20000)
+    return wizard, session
+
+
 def screenshot(widget, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -5,24 +5,14 @@ import pytest
 
 from app.flow import FlowState, Mode, PageId
 from app.session import WizardSession
-from tests.ui.conftest import screenshot
+from tests.ui.conftest import screenshot, real_wizard_on_connect
 
 TIMEOUT = 20000
 
 
 @pytest.fixture
 def connect_page(qtbot, account, monkeypatch, data_home):
-    from ui.wizard import RootwardenWizard
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", account.admin_keys[0])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", account.admin_keys[1])
-    from tests.memory_keyring import MemoryKeyring
-
-    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
-    wizard = RootwardenWizard(session)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
+    wizard, _ = real_wizard_on_connect(qtbot, monkeypatch, account.admin_keys)
     assert wizard.currentId() == PageId.CONNECT
     page = wizard.currentPage()
     page.keep_wizard_alive = wizard

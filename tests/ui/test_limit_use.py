@@ -9,10 +9,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.flow import FlowState, Mode, PageId
+from app.flow import PageId
 from app.model import Status, Step
-from app.session import WizardSession
-from tests.ui.conftest import screenshot
+from tests.ui.conftest import screenshot, real_wizard_on_connect
 
 TIMEOUT = 20000
 
@@ -41,19 +40,8 @@ def answer_skip(qtbot, text: str, then_cancel: bool = False) -> list[tuple[bool,
 @pytest.fixture
 def real_wizard(qtbot, account, monkeypatch, data_home):
     """A real (not practice) first-time setup: root signed in to the console two days ago."""
-    from tests.memory_keyring import MemoryKeyring
-    from ui.wizard import RootwardenWizard
-
     account.root.password_last_used = datetime.now(timezone.utc) - timedelta(days=2)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", account.admin_keys[0])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", account.admin_keys[1])
-    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
-    wizard = RootwardenWizard(session)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
-    wizard.currentPage().connect_button.click()
-    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    wizard, session = real_wizard_on_connect(qtbot, monkeypatch, account.admin_keys, connect=True)
     wizard.next()
     for step in (Step.ACCESS_KEYS, Step.MFA):
         page = wizard.currentPage()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.flow import FlowState, Mode, PageId
+from app.flow import PageId
 from app.model import Step
-from app.session import WizardSession
+from tests.ui.conftest import real_wizard_on_connect
 
 TIMEOUT = 20000
 IN_USE = "AKIAROOTKEYINUSE0001"
@@ -16,21 +16,10 @@ OTHER = "AKIAROOTKEYOTHER0001"
 
 @pytest.fixture
 def root_wizard(qtbot, account, monkeypatch, data_home):
-    from ui.wizard import RootwardenWizard
 
     account.add_root_key(key_id=IN_USE, last_used_days=0)
     account.add_root_key(key_id=OTHER, active=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", IN_USE)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "r" * 40)
-    from tests.memory_keyring import MemoryKeyring
-
-    session = WizardSession(flow=FlowState(Mode.SETUP), keyring_backend=MemoryKeyring())
-    wizard = RootwardenWizard(session)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.next()
-    wizard.currentPage().connect_button.click()
-    qtbot.waitUntil(lambda: session.identity is not None, timeout=TIMEOUT)
+    wizard, _ = real_wizard_on_connect(qtbot, monkeypatch, (IN_USE, "r" * 40), connect=True)
     return wizard
 
 
