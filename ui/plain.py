@@ -31,3 +31,8 @@ def make_plain(label: QLabel) -> QLabel:
 def escape(text: object) -> str:
     """Data for inclusion in one of our rich-text strings."""
     return html.escape(str(text), quote=True)
+
+
+def plain_tooltip(text: object) -> str:
+    """A tooltip that shows ``text`` as its characters (Qt guesses rich text in tooltips too)."""
+    return f'<p style="white-space:pre-wrap">{escape(text)}</p>'

@@ -106,3 +106,32 @@ def test_aws_data_never_renders_as_markup_in_the_wizard(qtbot, practice_wizard, 
     for label in wizard.findChildren(QLabel):
         if "<font size=7" in label.text():
             assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName() or label.text()[:60]
+
+
+def test_review_tooltips_show_aws_data_as_its_characters(qtbot, practice_wizard, shown_errors):
+    """Qt guesses rich text in tooltips too: the Review table's summary tooltip must show a
+    contact named like a banner verbatim, not render it."""
+    from PySide6 import QtGui
+    from PySide6.QtGui import QTextDocument
+
+    from app.flow import PageId
+
+    wizard, session = practice_wizard, practice_wizard.session
+    wizard.currentPage().reverify.click()
+    qtbot.waitUntil(lambda: session.identity is not None, timeout=20000)
+    session.aws.call("account", "PutAlternateContact", AlternateContactType="SECURITY", Name=BANNER, Title="x",
+                     EmailAddress="sec@example.com", PhoneNumber="+1 555 0100")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=20000)
+    wizard.next()
+    assert wizard.currentId() == PageId.REVIEW
+    table = wizard.currentPage().checks
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=20000)
+    shown = []
+    for row in range(table.rowCount()):
+        for col in range(table.columnCount()):
+            tip = table.item(row, col).toolTip() if table.item(row, col) else ""
+            document = QTextDocument()
+            document.setHtml(tip) if QtGui.Qt.mightBeRichText(tip) else document.setPlainText(tip)
+            shown.append(document.toPlainText())
+    assert any(BANNER in text for text in shown), shown

@@ -116,7 +116,14 @@ def test_first_time_setup_from_welcome_to_done(qtbot, practice_wizard, confirmat
     # Checks by title (what the admin read on the steps); the ID in a tooltip.
     from app.checks import REGISTRY
     titles = {c.id: c.info.title for c in REGISTRY}
-    row = next(r for r in range(page.checks.rowCount()) if page.checks.item(r, 1).toolTip() == "root.mfa")
+    from PySide6.QtGui import QTextDocument
+
+    def tip(r: int) -> str:  # the tooltip as a person reads it
+        document = QTextDocument()
+        document.setHtml(page.checks.item(r, 1).toolTip())
+        return document.toPlainText()
+
+    row = next(r for r in range(page.checks.rowCount()) if tip(r) == "root.mfa")
     assert page.checks.item(row, 1).text() == titles["root.mfa"] != "root.mfa"
     assert page.audit.rowCount() == 3 + 5
     # The audit log box shows all eight changes without scrolling, once the layout has settled

@@ -13,7 +13,7 @@ from ui import errors
 from ui.check_runs import CheckRunController
 from ui.tasks import change_pool, run_task
 from ui.style import STATUS_COLOURS, STATUS_WORDS
-from ui.plain import escape
+from ui.plain import escape, plain_tooltip
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -82,9 +82,9 @@ class ReviewPage(QWizardPage):
             status = QTableWidgetItem(STATUS_WORDS[f.status])
             status.setForeground(STATUS_COLOURS[f.status])
             title = QTableWidgetItem(f.info.title)
-            title.setToolTip(f.id)  # the ID, for matching the CLI and the record
+            title.setToolTip(plain_tooltip(f.id))  # the ID, for matching the CLI and the record
             summary = QTableWidgetItem(f.summary)
-            summary.setToolTip(f.summary)
+            summary.setToolTip(plain_tooltip(f.summary))  # AWS data (contact names…): never markup
             for col, item in enumerate((QTableWidgetItem(str(int(f.step))), title, status, summary)):
                 self.checks.setItem(row, col, item)
         self.checks.resizeColumnsToContents()
