@@ -36,6 +36,20 @@ def add_parser(commands: Any) -> None:
     verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
+    for module in _action_modules():
+        module.add_parser(actions)
+
+
+# The other actions, one module each: ``add_parser(actions)`` and ``run(args) -> int``; the
+# subparser's name is the module's ``ACTION``.
+_ACTION_MODULE_NAMES: tuple[str, ...] = (
+)
+
+
+def _action_modules() -> list[Any]:
+    import importlib
+
+    return [importlib.import_module(name) for name in _ACTION_MODULE_NAMES]
 
 
 def _workers(text: str) -> int:
@@ -64,7 +78,10 @@ def org_command(args: argparse.Namespace) -> int:
 
         print(json.dumps(org_policy_document(), indent=2))
         return 0
-    return verify(args)
+    if args.org_command == "verify":
+        return verify(args)
+    module = next(m for m in _action_modules() if m.ACTION == args.org_command)
+    return int(module.run(args))
 
 
 def verify(args: argparse.Namespace) -> int:
