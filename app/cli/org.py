@@ -27,10 +27,7 @@ def add_parser(commands: Any) -> None:
                                 description="Audit member accounts' root users from the management account. Exit 0: all "
                                             "clear; 1: a check failed; 2: no failure but some accounts or checks could not "
                                             "be judged; 3: cannot connect or bad usage.")
-    source = verify.add_mutually_exclusive_group()
-    source.add_argument("--aws-profile", metavar="NAME", help="a profile from your AWS shared config (~/.aws/config)")
-    source.add_argument("--demo", action="store_true", help="the practice organization (simulated; no credentials or network)")
-    verify.add_argument("--region", metavar="R", help="the region whose STS endpoint serves AssumeRoot (default: the profile's)")
+    add_connection_options(verify)
     verify.add_argument("--accounts", default="all", metavar="IDS", help="comma-separated member account IDs, or all (default)")
     verify.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
     verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
@@ -52,6 +49,14 @@ def _action_modules() -> list[Any]:
     return [importlib.import_module(name) for name in _ACTION_MODULE_NAMES]
 
 
+def add_connection_options(parser: Any) -> None:
+    """--aws-profile | --demo, and --region: how every org action connects (see ``connect``)."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--aws-profile", metavar="NAME", help="a profile from your AWS shared config (~/.aws/config)")
+    source.add_argument("--demo", action="store_true", help="the practice organization (simulated; no credentials or network)")
+    parser.add_argument("--region", metavar="R", help="the region whose STS endpoint serves AssumeRoot (default: the profile's)")
+
+
 def _workers(text: str) -> int:
     try:
         value = int(text)
@@ -62,7 +67,7 @@ def _workers(text: str) -> int:
     return value
 
 
-def _ids(text: str, option: str) -> tuple[str, ...]:
+def account_ids(text: str, option: str) -> tuple[str, ...]:
     from app.errors import InvalidInput
 
     ids = tuple(part.strip() for part in text.split(",") if part.strip())
@@ -88,10 +93,10 @@ def verify(args: argparse.Namespace) -> int:
     from app.org.scan import DISCLOSURE, ScanRequest, scan
     from app.runner import exit_code
 
-    accounts = None if args.accounts.strip().lower() == "all" else _ids(args.accounts, "--accounts")
-    request = ScanRequest(accounts=accounts, exclude=_ids(args.exclude, "--exclude"), workers=args.workers,
+    accounts = None if args.accounts.strip().lower() == "all" else account_ids(args.accounts, "--accounts")
+    request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), workers=args.workers,
                           start_workers=min(16, args.workers))
-    context = _connect(args)
+    context = connect(args)
     if args.format == "text":
         print(f"Note: {DISCLOSURE}")
         sys.stdout.flush()
@@ -114,7 +119,7 @@ def verify(args: argparse.Namespace) -> int:
     return exit_code(result.findings)
 
 
-def _connect(args: argparse.Namespace) -> Any:
+def connect(args: argparse.Namespace) -> Any:
     if args.demo:
         from app.practice.organization import PracticeOrganization
 
