@@ -96,7 +96,7 @@ def test_root_session_secrets_never_reach_the_output(organization, monkeypatch, 
         return answer
 
     monkeypatch.setattr(TokenResponse, "assume_root", spy)
-    monkeypatch.setattr(org_cli, "_connect", lambda args: organization.aws_context())
+    monkeypatch.setattr(org_cli, "connect", lambda args: organization.aws_context())
     args = build_parser().parse_args(["org", "verify", "--format", output])
     assert org_cli.org_command(args) == 1
     printed = capsys.readouterr()
