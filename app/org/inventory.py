@@ -29,6 +29,7 @@ class Member:
     state: str
     joined_method: str
     email: str = ""
+    ou: str = ""  # the organizational unit's path, e.g. "Root/Workloads/Prod"; "" when not read
 
     @property
     def active(self) -> bool:
