@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     record_show.add_argument("file")
     record_show.add_argument("--public-key", metavar="PEM", help="the signer's public key (default: this machine's key)")
 
+    record_extract = record_actions.add_parser(
+        "extract", help="one member account's findings from an organization record, checked against its signed digest",
+        description="Verify an organization record, then write one account's findings as the exact bytes its subject "
+                    "digest covers: sha256sum of the output equals the digest of aws-account/<ID> in the signed statement.")
+    record_extract.add_argument("file")
+    record_extract.add_argument("--account", required=True, metavar="ID", help="the member account (12 digits)")
+    record_extract.add_argument("--out", metavar="FILE", help="write the findings to FILE (never overwritten; default: stdout)")
+    record_extract.add_argument("--public-key", metavar="PEM", help="the signer's public key (default: this machine's key)")
+
     report = commands.add_parser("report", help="render a record as a printable PDF report")
     report.add_argument("file")
     report.add_argument("-o", "--output", required=True, metavar="PDF")

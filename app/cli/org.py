@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from app.model import Status
@@ -31,7 +32,11 @@ def add_parser(commands: Any) -> None:
     verify.add_argument("--accounts", default="all", metavar="IDS", help="comma-separated member account IDs, or all (default)")
     verify.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
     verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
-    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    verify.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                        help="output format (default: text; csv: one row per account and check)")
+    verify.add_argument("--sign", action="store_true", help="save a signed organization record (key in the OS keyring)")
+    verify.add_argument("--out", metavar="FILE", help="with --sign: also write the record to FILE (never overwritten)")
+    verify.add_argument("--operator", default="", help="with --sign: the operator's name for the record")
     actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
     for module in _action_modules():
         module.add_parser(actions)
@@ -93,6 +98,12 @@ def verify(args: argparse.Namespace) -> int:
     from app.org.scan import DISCLOSURE, ScanRequest, scan
     from app.runner import exit_code
 
+    from app.errors import InvalidInput
+
+    if args.out and not args.sign:
+        raise InvalidInput("--out", "--out names where the signed record also goes; add --sign")
+    if args.out and Path(args.out).exists():
+        raise InvalidInput("--out", f"{args.out} already exists; records are never overwritten")
     accounts = None if args.accounts.strip().lower() == "all" else account_ids(args.accounts, "--accounts")
     request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), workers=args.workers,
                           start_workers=min(16, args.workers))
@@ -114,9 +125,30 @@ def verify(args: argparse.Namespace) -> int:
               file=sys.stderr)
     if args.format == "json":
         print(json.dumps(as_json(result), indent=2, default=str))
+    elif args.format == "csv":
+        sys.stdout.write(as_csv(result))
     else:
         sys.stdout.write(as_text(result))
+    if args.sign:
+        _sign(result, args)
     return exit_code(result.findings)
+
+
+def _sign(result: Any, args: argparse.Namespace) -> None:
+    """Sign and save the org record; say where, and what drifted since the previous one."""
+    from app.org.record import org_predicate, sign_and_save
+    from app.record.signing_key import SigningKey
+
+    predicate = org_predicate(result, operator=args.operator, practice=bool(args.demo))
+    saved = sign_and_save(predicate, SigningKey(practice=bool(args.demo)), also_to=Path(args.out) if args.out else None)
+    print(f"rootwarden: signed organization record {saved.record_id[:16]}… saved to {saved.path}"
+          + (f" and {args.out}" if args.out else "") + f" (key {saved.keyid[:16]}…)", file=sys.stderr)
+    if saved.note:
+        print(f"rootwarden: {for_terminal(saved.note)}", file=sys.stderr)
+    for change in saved.drift[:200]:
+        print(f"rootwarden: drift: {for_terminal(change.describe())}", file=sys.stderr)
+    if len(saved.drift) > 200:
+        print(f"rootwarden: … and {len(saved.drift) - 200} more changes since the previous record", file=sys.stderr)
 
 
 def connect(args: argparse.Namespace) -> Any:
@@ -165,6 +197,31 @@ def as_json(result: Any) -> dict[str, Any]:
             "caller_arn": result.caller_arn, "features": list(result.features) if result.features is not None else None,
             "coverage": {"reached": reached, "total": total}, "cancelled": result.cancelled,
             "started_at": rfc3339(result.started_at), "finished_at": rfc3339(result.finished_at), "accounts": accounts}
+
+
+CSV_COLUMNS = ("account_id", "account_name", "ou", "state", "reached", "check_id", "status", "reason", "summary")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text: no formula (=, +, -, @, tab, CR at the
+    start), no control characters."""
+    text = for_terminal(str(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def as_csv(result: Any) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for member in result.members:
+        for finding in member.findings:
+            writer.writerow([_cell(v) for v in (member.member.id, member.member.name, member.member.ou, member.member.state,
+                                                "yes" if member.reached else "no", finding.id, finding.status.value,
+                                                finding.reason, finding.summary)])
+    return out.getvalue()
 
 
 def _verdict(member: Any) -> Status:

@@ -15,6 +15,7 @@ from typing import Iterator
 from app.practice.account import ACCOUNT_ID, REGION, SEED_KEY_ID, PracticeAccount
 
 MEMBER_COUNT = 50
+ORGANIZATION_ID = "o-rwpractice01"
 HOSTILE_NAME = "<b>ALL PASSED</b>\x1b[2J\x07\u202e evil"
 
 
@@ -76,7 +77,8 @@ def seed_organization(now: datetime) -> str:
 
     setup = boto3.Session(aws_access_key_id=SEED_KEY_ID, aws_secret_access_key="seed" * 10, region_name=REGION)
     org = setup.client("organizations")
-    org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    with _fixed_organization_id():
+        org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
     for principal in ("iam.amazonaws.com", "account.amazonaws.com"):
         org.enable_aws_service_access(ServicePrincipal=principal)
     with _fixed_account_ids():
@@ -113,6 +115,19 @@ def _root_user(n: int, now: datetime) -> "object":
     if n in SIGNING_CERTIFICATES:
         root.signing_certificates = 1
     return root
+
+
+@contextmanager
+def _fixed_organization_id() -> Iterator[None]:
+    """The practice organization keeps one ID from run to run, so its records compare (drift)."""
+    from moto.organizations import utils
+
+    original = utils.make_random_org_id
+    utils.make_random_org_id = lambda: ORGANIZATION_ID
+    try:
+        yield
+    finally:
+        utils.make_random_org_id = original
 
 
 @contextmanager
