@@ -31,6 +31,8 @@ def add_parser(commands: Any) -> None:
     add_connection_options(verify)
     verify.add_argument("--accounts", default="all", metavar="IDS", help="comma-separated member account IDs, or all (default)")
     verify.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
+    verify.add_argument("--ou", metavar="OU", help="only accounts in this OU, directly or below it: an ID (ou-…, r-…) "
+                                                   "or a path such as Root/Workloads")
     verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
     verify.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="output format (default: text; csv: one row per account and check)")
@@ -105,7 +107,8 @@ def verify(args: argparse.Namespace) -> int:
     if args.out and Path(args.out).exists():
         raise InvalidInput("--out", f"{args.out} already exists; records are never overwritten")
     accounts = None if args.accounts.strip().lower() == "all" else account_ids(args.accounts, "--accounts")
-    request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), workers=args.workers,
+    ou = _ou(args.ou) if args.ou is not None else None
+    request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), ou=ou, workers=args.workers,
                           start_workers=min(16, args.workers))
     context = connect(args)
     if args.format == "text":
@@ -119,6 +122,8 @@ def verify(args: argparse.Namespace) -> int:
 
     # Ctrl-C during the audit stops it; what was done is kept and printed.
     result = scan(context, request, on_progress=_progress_printer(), on_audit_start=starting)
+    for notice in result.notices:
+        print(f"rootwarden: {for_terminal(notice)}", file=sys.stderr)
     if result.cancelled:
         reached, total = result.coverage
         print(f"rootwarden: interrupted; {reached} of {total} active member accounts audited, the rest are unknown (cancelled).",
@@ -149,6 +154,15 @@ def _sign(result: Any, args: argparse.Namespace) -> None:
         print(f"rootwarden: drift: {for_terminal(change.describe())}", file=sys.stderr)
     if len(saved.drift) > 200:
         print(f"rootwarden: … and {len(saved.drift) - 200} more changes since the previous record", file=sys.stderr)
+
+
+def _ou(text: str) -> str:
+    from app.errors import InvalidInput
+
+    value = text.strip()
+    if not value or len(value) > 1024 or for_terminal(value) != value:
+        raise InvalidInput("--ou", "give an OU ID (ou-…, r-…) or a path such as Root/Workloads, without control characters")
+    return value
 
 
 def connect(args: argparse.Namespace) -> Any:
@@ -190,7 +204,7 @@ def as_json(result: Any) -> dict[str, Any]:
             entry = finding.as_dict()
             entry.pop("checked_at")
             checks.append(entry)
-        accounts.append({"id": member.member.id, "name": member.member.name, "state": member.member.state,
+        accounts.append({"id": member.member.id, "name": member.member.name, "ou": member.member.ou, "state": member.member.state,
                          "joined_method": member.member.joined_method, "reached": member.reached,
                          "unreached_reason": member.reason or None, "checks": checks})
     return {"schema": SCHEMA, "organization_id": result.organization_id, "management_account_id": result.management_account_id,
@@ -239,7 +253,8 @@ def as_text(result: Any) -> str:
     members = sorted(result.members, key=lambda m: (_ORDER.index(_verdict(m)), m.member.id))
     for member in members:
         verdict = _verdict(member)
-        lines.append(f"{verdict.word:<7} {member.member.id}  {for_terminal(member.member.name)[:60]}  ({for_terminal(member.member.state)})")
+        ou = f", {for_terminal(member.member.ou)[:60]}" if member.member.ou else ""
+        lines.append(f"{verdict.word:<7} {member.member.id}  {for_terminal(member.member.name)[:60]}  ({for_terminal(member.member.state)}{ou})")
         shown = [f for f in member.findings if f.status not in (Status.PASS, Status.NOT_APPLICABLE)]
         if not shown and verdict == Status.NOT_APPLICABLE:
             shown = member.findings[:1]

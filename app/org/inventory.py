@@ -30,6 +30,16 @@ class Member:
     joined_method: str
     email: str = ""
     ou: str = ""  # the organizational unit's path, e.g. "Root/Workloads/Prod"; "" when not read
+    ou_ids: tuple[str, ...] = ()  # the root's and every enclosing OU's ID, nearest last
+
+    def under(self, unit: str) -> bool:
+        """Whether the account sits in ``unit`` (an ``ou-…``/``r-…`` ID, or a path such as
+        ``Root/Workloads`` or ``Workloads``), directly or in an OU below it."""
+        if unit in self.ou_ids:
+            return True
+        path = self.ou.split("/")
+        wanted = [part for part in unit.strip("/").split("/") if part]
+        return bool(wanted) and any(path[i:i + len(wanted)] == wanted for i in range(0, 2 if path[:1] == ["Root"] else 1))
 
     @property
     def active(self) -> bool:
@@ -71,3 +81,53 @@ def _member(data: Any, action: str) -> Member:
         raise MalformedResponse(action, f"account {data['Id']} without a State")
     return Member(id=data["Id"], name=str(data.get("Name", "")), state=state,
                   joined_method=str(data.get("JoinedMethod", "")), email=str(data.get("Email", "")))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an account sits: the OU path by names ("Root/Workloads/Prod") and the IDs of the
+    root and every OU above it, nearest last."""
+
+    path: str
+    ids: tuple[str, ...]
+
+
+def placements(call: Callable[..., dict[str, Any]], max_calls: int = 20_000) -> dict[str, Placement]:
+    """Every account's OU, walking the tree from the root: ``call(operation, **params)`` makes
+    one organizations request (ListRoots, ListOrganizationalUnitsForParent,
+    ListAccountsForParent). Read completely or not at all (``IncompleteListing``)."""
+    budget = [max_calls]
+
+    def pages(operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        token: str | None = None
+        while True:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise IncompleteListing(f"organizations:{operation}", f"more than {max_calls} requests for the OU tree")
+            response = call(operation, **params, **({"NextToken": token} if token else {}))
+            page = response.get(key)
+            if not isinstance(page, list) or not all(isinstance(i, dict) and isinstance(i.get("Id"), str) for i in page):
+                raise MalformedResponse(f"organizations:{operation}", f"no {key} list")
+            items += page
+            token = response.get("NextToken")
+            if not token:
+                return items
+            if token in seen:
+                raise IncompleteListing(f"organizations:{operation}", "a page token repeated")
+            seen.add(token)
+
+    found: dict[str, Placement] = {}
+    queue = [(root["Id"], Placement(str(root.get("Name") or "Root"), (root["Id"],))) for root in pages("ListRoots", "Roots")]
+    visited: set[str] = set()
+    while queue:
+        parent, where = queue.pop()
+        if parent in visited:
+            raise IncompleteListing("organizations:ListOrganizationalUnitsForParent", "the OU tree has a cycle")
+        visited.add(parent)
+        for account in pages("ListAccountsForParent", "Accounts", ParentId=parent):
+            found[account["Id"]] = where
+        for unit in pages("ListOrganizationalUnitsForParent", "OrganizationalUnits", ParentId=parent):
+            queue.append((unit["Id"], Placement(f"{where.path}/{unit.get('Name') or unit['Id']}", where.ids + (unit["Id"],))))
+    return found

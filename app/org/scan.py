@@ -30,6 +30,7 @@ ROOT_SESSIONS = "RootSessions"
 @dataclass(frozen=True)
 class ScanRequest:
     accounts: tuple[str, ...] | None = None  # None: every member
+    ou: str | None = None  # only accounts in this OU (an ou-…/r-… ID or a path), directly or below it
     exclude: tuple[str, ...] = ()
     workers: int = 32
     start_workers: int = 16
@@ -58,6 +59,7 @@ class OrgScan:
     members: tuple[MemberResult, ...]
     cancelled: bool = False
     limits: tuple[int, ...] = field(default=(), compare=False)  # the pool's worker limits, in order
+    notices: tuple[str, ...] = ()  # what the user should know about this run (e.g. OUs not read)
 
     @property
     def coverage(self) -> tuple[int, int]:
@@ -83,6 +85,7 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
     org_id, management = str(organization["Id"]), str(organization["MasterAccountId"])
     features = _features(context)
     members = list_members(lambda **p: context.call("organizations", "ListAccounts", **p))
+    members, notices = _placed(context, members, request.ou)
     chosen = _in_scope(members, request)
     partition = identity["Arn"].split(":")[1]
     results: dict[str, MemberResult] = {}
@@ -113,7 +116,7 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
                                           "audited.", partition)
         cancelled, limits = outcome.cancelled, tuple(outcome.limits)
     return OrgScan(org_id, management, identity["Arn"], features, started, datetime.now(timezone.utc),
-                   tuple(results[m.id] for m in chosen), cancelled, limits)
+                   tuple(results[m.id] for m in chosen), cancelled, limits, notices)
 
 
 def _features(context: Any) -> tuple[str, ...] | None:
@@ -121,6 +124,22 @@ def _features(context: Any) -> tuple[str, ...] | None:
         return tuple(context.call("iam", "ListOrganizationsFeatures")["EnabledFeatures"])
     except AwsCallFailed:
         return None  # cannot tell: each member's AssumeRoot will say
+
+
+def _placed(context: Any, members: list[Member], ou: str | None) -> tuple[list[Member], tuple[str, ...]]:
+    """The members with their OU. Without ``--ou`` an OU tree that cannot be read leaves the
+    OU column empty and says so; with it, the run cannot be scoped and stops."""
+    from dataclasses import replace
+
+    from app.org.inventory import placements
+
+    try:
+        where = placements(lambda operation, **p: context.call("organizations", operation, **p))
+    except AwsCallFailed as error:
+        if ou is not None:
+            raise
+        return members, (f"The OU of each account could not be read ({error}); the OU column is empty.",)
+    return [replace(m, ou=where[m.id].path, ou_ids=where[m.id].ids) if m.id in where else m for m in members], ()
 
 
 def _in_scope(members: list[Member], request: ScanRequest) -> list[Member]:
@@ -131,7 +150,13 @@ def _in_scope(members: list[Member], request: ScanRequest) -> list[Member]:
         raise InvalidInput("--accounts/--exclude", f"not accounts of this organization: {', '.join(strangers[:5])}"
                            + (" …" if len(strangers) > 5 else ""))
     wanted = set(request.accounts) if request.accounts is not None else known
-    return [m for m in members if m.id in wanted and m.id not in set(request.exclude)]
+    chosen = [m for m in members if m.id in wanted and m.id not in set(request.exclude)]
+    if request.ou is not None:
+        chosen = [m for m in chosen if m.under(request.ou)]
+        if not chosen:
+            raise InvalidInput("--ou", f"no account of this organization is in {request.ou[:80]!r} "
+                               "(give an OU ID such as ou-ab12-cd34ef56, or a path such as Root/Workloads)")
+    return chosen
 
 
 def _without_audit(member: Member, management: str, features: tuple[str, ...] | None) -> tuple[Status, Reason, str] | None:

@@ -91,6 +91,7 @@ def seed_organization(now: datetime) -> str:
         policy = org.create_policy(Name=f"deny-root-{n:02d}", Description="Deny the root user", Type="SERVICE_CONTROL_POLICY",
                                    Content=json.dumps(document))["Policy"]["PolicySummary"]
         org.attach_policy(PolicyId=policy["Id"], TargetId=member_id(n))
+    _place_accounts(org)
     _mark_accounts()
     for n in range(1, MEMBER_COUNT + 1):
         moto_gaps.extras(member_id(n)).root = _root_user(n, now)
@@ -98,6 +99,21 @@ def seed_organization(now: datetime) -> str:
     for n in SLOW:
         moto_org.faults(member_id(n)).latency = LATENCY
     return org_id
+
+
+# The OU tree: path → the member numbers placed there (the rest stay at the root).
+OUS: dict[str, range] = {"Workloads": range(0), "Workloads/Prod": range(1, 16), "Workloads/Dev": range(16, 31),
+                         "Sandbox": range(31, 41), "Security": range(41, 46)}
+
+
+def _place_accounts(org: "object") -> None:
+    root = org.list_roots()["Roots"][0]["Id"]  # type: ignore[attr-defined]
+    ids = {"": root}
+    for path, numbers in OUS.items():
+        parent, _, name = path.rpartition("/")
+        ids[path] = org.create_organizational_unit(ParentId=ids[parent], Name=name)["OrganizationalUnit"]["Id"]  # type: ignore[attr-defined]
+        for n in numbers:
+            org.move_account(AccountId=member_id(n), SourceParentId=root, DestinationParentId=ids[path])  # type: ignore[attr-defined]
 
 
 def _root_user(n: int, now: datetime) -> "object":
