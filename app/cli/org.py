@@ -36,6 +36,8 @@ def add_parser(commands: Any) -> None:
     verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
     verify.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="output format (default: text; csv: one row per account and check)")
+    verify.add_argument("--resume", metavar="FILE", help="continue a partial run saved in FILE (its scope; accounts reached "
+                                                       "then keep their findings, the rest are audited)")
     verify.add_argument("--sign", action="store_true", help="save a signed organization record (key in the OS keyring)")
     verify.add_argument("--out", metavar="FILE", help="with --sign: also write the record to FILE (never overwritten)")
     verify.add_argument("--operator", default="", help="with --sign: the operator's name for the record")
@@ -108,7 +110,16 @@ def verify(args: argparse.Namespace) -> int:
         raise InvalidInput("--out", f"{args.out} already exists; records are never overwritten")
     accounts = None if args.accounts.strip().lower() == "all" else account_ids(args.accounts, "--accounts")
     ou = _ou(args.ou) if args.ou is not None else None
-    request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), ou=ou, workers=args.workers,
+    exclude = account_ids(args.exclude, "--exclude")
+    saved = None
+    if args.resume:
+        if accounts is not None or exclude or ou is not None:
+            raise InvalidInput("--resume", "a resumed run keeps the scope it was saved with; leave out --accounts, "
+                                           "--exclude and --ou")
+        saved = _saved_state(args)
+        accounts = tuple(saved.scope["accounts"]) if saved.scope.get("accounts") is not None else None
+        exclude, ou = tuple(saved.scope.get("exclude") or ()), saved.scope.get("ou")
+    request = ScanRequest(accounts=accounts, exclude=exclude, ou=ou, workers=args.workers,
                           start_workers=min(16, args.workers))
     context = connect(args)
     if args.format == "text":
@@ -121,7 +132,11 @@ def verify(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     # Ctrl-C during the audit stops it; what was done is kept and printed.
-    result = scan(context, request, on_progress=_progress_printer(), on_audit_start=starting)
+    result = scan(context, request, on_progress=_progress_printer(), on_audit_start=starting, resume=saved)
+    if result.reused:
+        print(f"rootwarden: resumed: {result.reused} accounts keep their findings from the saved run "
+              f"({saved.saved_at:%Y-%m-%d %H:%M} UTC).", file=sys.stderr)
+    _save_state_if_partial(result, request, args)
     for notice in result.notices:
         print(f"rootwarden: {for_terminal(notice)}", file=sys.stderr)
     if result.cancelled:
@@ -137,6 +152,50 @@ def verify(args: argparse.Namespace) -> int:
     if args.sign:
         _sign(result, args)
     return exit_code(result.findings)
+
+
+_RETRYABLE = ("cancelled", "throttled", "timeout")
+
+
+def _saved_state(args: argparse.Namespace) -> Any:
+    from app.org.resume import load
+    from app.record.dsse import BadRecord
+    from app.record.signing_key import SigningKey
+
+    key = SigningKey(practice=bool(args.demo)).public_key(create=False)
+    try:
+        if key is None:
+            raise BadRecord("this machine has no signing key, so no saved run can be trusted")
+        return load(Path(args.resume), key)
+    except BadRecord as reason:
+        from app.errors import InvalidInput
+
+        raise InvalidInput("--resume", f"{args.resume} cannot be resumed: {reason}") from None
+
+
+def _save_state_if_partial(result: Any, request: Any, args: argparse.Namespace) -> None:
+    """A run with accounts left for later (cancelled, throttled, timed out) is saved, signed, so
+    it can be resumed; where, and how, is printed."""
+    from app.errors import RootwardenError
+    from app.org.resume import save
+    from app.record.signing_key import SigningKey
+
+    left = sum(1 for m in result.members if m.reason in _RETRYABLE)
+    if not left:
+        return
+    scope = {"accounts": list(request.accounts) if request.accounts is not None else None, "exclude": list(request.exclude),
+             "ou": request.ou}
+    try:
+        path = save(result, scope, SigningKey(practice=bool(args.demo)), practice=bool(args.demo))
+    except (RootwardenError, OSError) as error:
+        print(f"rootwarden: {left} accounts were not reached, and this run could not be saved for resuming: "
+              f"{for_terminal(error)}", file=sys.stderr)
+        return
+    import shlex
+
+    source = " --demo" if args.demo else (f" --aws-profile {shlex.quote(args.aws_profile)}" if args.aws_profile else "")
+    print(f"rootwarden: {left} accounts were not reached (cancelled, throttled or timed out). Saved this run; continue it "
+          f"with: {for_terminal(f'rootwarden org verify{source} --resume {shlex.quote(str(path))}')}", file=sys.stderr)
 
 
 def _sign(result: Any, args: argparse.Namespace) -> None:

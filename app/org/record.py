@@ -85,6 +85,9 @@ def org_predicate(scan: Any, *, operator: str = "", notes: str = "", practice: b
         "unreachable": unreachable,
         "sessions": sessions,
         "change_log": list(change_log),
+        # Accounts whose findings come from an earlier, partial run that this one resumed (their
+        # findings keep the time they were checked).
+        "reused_from_saved_run": int(getattr(scan, "reused", 0)),
         "previous_record": None,  # set by sign_and_save: the one place it is looked up
     }
 

@@ -60,6 +60,7 @@ class OrgScan:
     cancelled: bool = False
     limits: tuple[int, ...] = field(default=(), compare=False)  # the pool's worker limits, in order
     notices: tuple[str, ...] = ()  # what the user should know about this run (e.g. OUs not read)
+    reused: int = 0  # accounts whose findings come from the resumed earlier run
 
     @property
     def coverage(self) -> tuple[int, int]:
@@ -74,9 +75,11 @@ class OrgScan:
 
 def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], None] | None = None,
          cancel: threading.Event | None = None, auditor: MemberAuditor | None = None,
-         on_audit_start: Callable[[int], None] | None = None) -> OrgScan:
+         on_audit_start: Callable[[int], None] | None = None, resume: Any = None) -> OrgScan:
     """Audit the organization. ``on_audit_start(n)`` is called (on this thread) once the
-    inventory is read, just before ``n`` member accounts are audited through AssumeRoot."""
+    inventory is read, just before ``n`` member accounts are audited through AssumeRoot.
+    ``resume`` (an ``app.org.resume.SavedState``) supplies accounts reached by an earlier,
+    partial run: still ACTIVE members keep those findings; every other account is audited."""
     started = datetime.now(timezone.utc)
     identity = context.call("sts", "GetCallerIdentity")
     organization = context.call("organizations", "DescribeOrganization").get("Organization")
@@ -90,9 +93,20 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
     partition = identity["Arn"].split(":")[1]
     results: dict[str, MemberResult] = {}
     to_audit: list[str] = []
+    earlier: dict[str, MemberResult] = {}
+    reused = 0
+    if resume is not None:
+        if resume.organization_id != org_id or resume.management_account_id != management:
+            raise InvalidInput("--resume", f"the saved run is of organization {resume.organization_id}, not {org_id}: "
+                                           "it cannot be resumed here")
+        earlier = resume.results
     for member in chosen:
         fixed = _without_audit(member, management, features)
-        if fixed is None:
+        before = earlier.get(member.id)
+        if fixed is None and before is not None and before.member.state == member.state:
+            results[member.id] = MemberResult(member, before.findings, True, before.session)
+            reused += 1
+        elif fixed is None:
             to_audit.append(member.id)
         else:
             results[member.id] = _result(member, member_checks.same_for_all(*fixed), started, partition, False, fixed[1])
@@ -116,7 +130,7 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
                                           "audited.", partition)
         cancelled, limits = outcome.cancelled, tuple(outcome.limits)
     return OrgScan(org_id, management, identity["Arn"], features, started, datetime.now(timezone.utc),
-                   tuple(results[m.id] for m in chosen), cancelled, limits, notices)
+                   tuple(results[m.id] for m in chosen), cancelled, limits, notices, reused)
 
 
 def _features(context: Any) -> tuple[str, ...] | None:
