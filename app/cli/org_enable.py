@@ -82,7 +82,7 @@ def _connect(args: argparse.Namespace) -> Any:
 
 def _confirm(count: int) -> bool | None:
     """True when the user types ``yes`` on a terminal; None without a terminal."""
-    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin is not None and sys.stdin.isatty()):
         return None
     try:
         answer = input(f"Type yes to make these {count} changes: ")
