@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from app.errors import AwsCallFailed, IncompleteListing, MalformedResponse, RootwardenError
+from app.errors import AwsCallFailed, IncompleteListing, MalformedResponse, RootwardenError, WrongAccount
 from app.model import Reason, rfc3339
 
 IAM = "iam.amazonaws.com"
@@ -460,15 +460,11 @@ def apply(context: Any, plan: list[Change], clock: Callable[[], datetime] = lamb
     return results
 
 
-class _WrongAccount(RootwardenError):
-    code = "WrongAccount"
-
-
 def _check_account(context: Any, account: str) -> None:
+    """SPEC §2.4: the credentials must still reach the account the plan was made for."""
     actual = str(context.call("sts", "GetCallerIdentity")["Account"])
     if actual != account:
-        raise _WrongAccount(f"The credentials now reach account {actual}, not {account} the plan was made for; nothing more "
-                            "was changed. Check the profile and run again.")
+        raise WrongAccount(account, actual)
 
 
 def _failed(change: Change, when: datetime, error: RootwardenError) -> ChangeResult:
