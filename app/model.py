@@ -95,6 +95,9 @@ class Reason(str, enum.Enum):
     SCP_DENIES_ROOT_SESSION = "scp-denies-root-session"
     ACCOUNT_NOT_ACTIVE = "account-not-active"  # a state other than ACTIVE that is not an ending one
     CANCELLED = "cancelled"  # the run was cancelled before this account was audited
+    # organization readiness (SPEC §12, `org enable`): why an item is not enabled, or unread
+    NOT_ORGANIZATION_ADMIN = "not-organization-admin"  # caller is neither the management account nor IAM's delegated admin
+    NO_DELEGATED_ADMIN = "no-delegated-admin"  # no IAM delegated administrator registered (information only)
     # not_applicable
     NOT_APPLICABLE = "not-applicable"
     MEMBER_ACCOUNT = "member-account"

@@ -49,7 +49,13 @@ _DENY_ROOT_EXEMPT = {"Version": "2012-10-17", "Statement": [{
 
 
 class PracticeOrganization(PracticeAccount):
-    """The practice account, plus the organization it manages."""
+    """The practice account, plus the organization it manages. ``features=False`` seeds it
+    without trusted access (iam, account) and without the IAM root-access features, as an
+    organization looks before `rootwarden org enable`."""
+
+    def __init__(self, now: datetime | None = None, features: bool = True) -> None:
+        super().__init__(now)
+        self._features = features
 
     def start(self) -> "PracticeOrganization":
         super().start()
@@ -57,7 +63,7 @@ class PracticeOrganization(PracticeAccount):
 
         moto_org.install()
         moto_org.reset()
-        seed_organization(self._now or datetime.now(timezone.utc))
+        seed_organization(self._now or datetime.now(timezone.utc), features=self._features)
         return self
 
     @property
@@ -69,8 +75,9 @@ def member_name(n: int) -> str:
     return HOSTILE_NAME if n == HOSTILE else f"practice-member-{n:02d}"
 
 
-def seed_organization(now: datetime) -> str:
-    """Create the organization, its members and their root users; returns the organization ID."""
+def seed_organization(now: datetime, features: bool = True) -> str:
+    """Create the organization, its members and their root users; returns the organization ID.
+    ``features`` False leaves trusted access and the IAM root-access features off."""
     import boto3
 
     from app.practice import moto_gaps, moto_org
@@ -79,14 +86,15 @@ def seed_organization(now: datetime) -> str:
     org = setup.client("organizations")
     with _fixed_organization_id():
         org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
-    for principal in ("iam.amazonaws.com", "account.amazonaws.com"):
+    for principal in ("iam.amazonaws.com", "account.amazonaws.com") if features else ():
         org.enable_aws_service_access(ServicePrincipal=principal)
     with _fixed_account_ids():
         for n in range(1, MEMBER_COUNT + 1):
             org.create_account(AccountName=member_name(n), Email=f"member-{n:02d}@practice.example")
-    iam = setup.client("iam")
-    iam.enable_organizations_root_credentials_management()
-    iam.enable_organizations_root_sessions()
+    if features:
+        iam = setup.client("iam")
+        iam.enable_organizations_root_credentials_management()
+        iam.enable_organizations_root_sessions()
     for n, document in ((SCP_DENIES_ROOT, _DENY_ROOT), (SCP_WITH_EXEMPTION, _DENY_ROOT_EXEMPT)):
         policy = org.create_policy(Name=f"deny-root-{n:02d}", Description="Deny the root user", Type="SERVICE_CONTROL_POLICY",
                                    Content=json.dumps(document))["Policy"]["PolicySummary"]
