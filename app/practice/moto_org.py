@@ -85,6 +85,7 @@ def install() -> None:
         _patch_enforcement()
         _patch_root_reads()
         _patch_list_accounts()
+        from app.practice import moto_org_delete; moto_org_delete.install()  # the root-session deletions
         _installed = True
 
 
