@@ -40,6 +40,7 @@ def add_parser(commands: Any) -> None:
 # The other actions, one module each: ``add_parser(actions)`` and ``run(args) -> int``; the
 # subparser's name is the module's ``ACTION``.
 _ACTION_MODULE_NAMES: tuple[str, ...] = (
+    "app.cli.org_delete",
 )
 
 
