@@ -146,7 +146,7 @@ def results_text(result: Any, preparation: Any) -> str:
             session = f" [session {change.session_access_key_id}]" if change.session_access_key_id else ""
             lines.append(f"      {change.outcome.value:<13} {change.change.action} {for_terminal(change.change.target)}{session}")
             if change.message and change.outcome.value == "failed":
-                lines.append(f"          {change.error_code}: {for_terminal(change.message)}")
+                lines.append(f"          {for_terminal(change.error_code)}: {for_terminal(change.message)}")
             if change.change.note and change.outcome.value in ("done", "already-gone"):
                 lines.append(f"          note: {change.change.note}")
         lines.append("      re-audit:")
