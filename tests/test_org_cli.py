@@ -76,6 +76,10 @@ def test_org_policy_names_the_audit_task_policy():
     actions = [s["Action"] for s in doc["Statement"]]
     assert result.returncode == 0 and "sts:AssumeRoot" in actions
     assert "root-task/IAMAuditRootUserCredentials" in json.dumps(doc)
+    assert "root-task/IAMDeleteRootUserCredentials" in json.dumps(doc) and "account:PutAlternateContact" in json.dumps(doc)
+    read_only = json.dumps(json.loads(run("policy", "--read-only").stdout))
+    assert "IAMAuditRootUserCredentials" in read_only and "IAMDeleteRootUserCredentials" not in read_only
+    assert "Enable" not in read_only and "Put" not in read_only and "organizations:ListRoots" in read_only
 
 
 @pytest.mark.parametrize("output", ["text", "json"])

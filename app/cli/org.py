@@ -41,7 +41,8 @@ def add_parser(commands: Any) -> None:
     verify.add_argument("--sign", action="store_true", help="save a signed organization record (key in the OS keyring)")
     verify.add_argument("--out", metavar="FILE", help="with --sign: also write the record to FILE (never overwritten)")
     verify.add_argument("--operator", default="", help="with --sign: the operator's name for the record")
-    actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
+    policy = actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
+    policy.add_argument("--read-only", action="store_true", help="only what org verify needs (no enable, deletion or contacts)")
     for module in _action_modules():
         module.add_parser(actions)
 
@@ -50,6 +51,7 @@ def add_parser(commands: Any) -> None:
 # subparser's name is the module's ``ACTION``.
 _ACTION_MODULE_NAMES: tuple[str, ...] = (
     "app.cli.org_enable",
+    "app.cli.org_delete",
 )
 
 
@@ -91,7 +93,7 @@ def org_command(args: argparse.Namespace) -> int:
     if args.org_command == "policy":
         from app.org.policy import org_policy_document
 
-        print(json.dumps(org_policy_document(), indent=2))
+        print(json.dumps(org_policy_document(read_only=args.read_only), indent=2))
         return 0
     if args.org_command == "verify":
         return verify(args)

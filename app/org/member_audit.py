@@ -1,6 +1,7 @@
 """Read one member account's root credentials through ``sts:AssumeRoot`` (SPEC §12).
 
-``MemberAuditor`` owns the management account's STS client: always a **regional** endpoint
+``MemberAuditor`` opens its sessions through ``RootSessionOpener``, which owns the management
+account's STS client: always a **regional** endpoint
 (AssumeRoot is not served by the global one) and no botocore retries, so throttling reaches the
 worker pool, which slows down instead of hammering. ``audit(account_id)`` opens a root session
 with the ``IAMAuditRootUserCredentials`` task policy for ``duration`` seconds (≤ 900), makes the
@@ -11,8 +12,8 @@ or put into a message — only the session's access key ID is kept (CloudTrail s
 Failures: ``Throttled`` (the pool retries later), or ``MemberUnreachable`` with a reason code.
 Nothing is judged from part of an account: the first failed call ends its audit.
 
-Threading: ``audit`` may be called from many threads at once; client creation is serialized on
-a lock because a boto3 session is not thread-safe (its clients are).
+Threading: ``audit`` may be called from many threads at once; sessions are opened by a shared
+``RootSessionOpener`` (the deletion of root credentials opens its own through the same one).
 """
 from __future__ import annotations
 
@@ -79,11 +80,17 @@ class RootFacts:
     calls: int = field(default=0, compare=False)
 
 
-class MemberAuditor:
-    """Audits member accounts' root users from the management account's ``AwsContext``."""
+class RootSessionOpener:
+    """Opens ``sts:AssumeRoot`` sessions into member accounts, for any root-task policy.
 
-    def __init__(self, context: Any, region: str | None = None, *, duration: int = MAX_DURATION,
-                 deadline: float = 60.0) -> None:
+    Owns the management account's STS client: always a **regional** endpoint (AssumeRoot is not
+    served by the global one) and no botocore retries, so throttling reaches the worker pool.
+    ``open(account_id, task)`` returns the session's description (no secret) and an IAM client
+    signed with its credentials, which exist nowhere else. Safe from many threads: client
+    creation is serialized on a lock because a boto3 session is not thread-safe.
+    """
+
+    def __init__(self, context: Any, region: str | None = None, *, duration: int = MAX_DURATION) -> None:
         if not 0 < duration <= MAX_DURATION:
             raise ValueError(f"duration must be 1–{MAX_DURATION} seconds")
         from botocore.config import Config
@@ -91,13 +98,14 @@ class MemberAuditor:
         self._boto = context.session
         self.region = region or context.region
         self.duration = duration
-        self.deadline = deadline
         self._config = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=15,
                               user_agent_appid="rootwarden")
         self._lock = threading.Lock()
         self._sts = self._regional_sts()
-        partition = self._sts.meta.partition or "aws"
-        self.task_policy_arn = f"arn:{partition}:iam::aws:policy/root-task/{TASK_POLICY}"
+        self.partition = self._sts.meta.partition or "aws"
+
+    def task_policy_arn(self, task: str) -> str:
+        return f"arn:{self.partition}:iam::aws:policy/root-task/{task}"
 
     def _regional_sts(self) -> Any:
         """STS on the region's own endpoint, even where the user's settings pick the global one."""
@@ -115,6 +123,42 @@ class MemberAuditor:
     def sts_endpoint(self) -> str:
         return str(self._sts.meta.endpoint_url)
 
+    def open(self, account_id: str, task: str) -> tuple[RootSessionInfo, Any]:
+        """AssumeRoot into ``account_id`` with the root-task policy ``task``; returns the
+        session's description and an IAM client signed with its credentials."""
+        started = datetime.now(timezone.utc)
+        arn = self.task_policy_arn(task)
+        response = call(self._sts, "sts", "AssumeRoot", TargetPrincipal=account_id, TaskPolicyArn={"arn": arn},
+                        DurationSeconds=self.duration)
+        credentials = response.get("Credentials")
+        if not isinstance(credentials, dict) or not all(isinstance(credentials.get(k), str) and credentials.get(k)
+                                                       for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")):
+            raise MemberUnreachable(Reason.MALFORMED_RESPONSE, "sts:AssumeRoot answered without complete credentials.",
+                                    {"action": "sts:AssumeRoot"})
+        with self._lock:
+            iam = self._boto.client("iam", region_name=self.region, config=self._config,
+                                    aws_access_key_id=credentials["AccessKeyId"],
+                                    aws_secret_access_key=credentials["SecretAccessKey"],
+                                    aws_session_token=credentials["SessionToken"])
+        return RootSessionInfo(account_id, arn, self.region, started, credentials["AccessKeyId"]), iam
+
+
+class MemberAuditor:
+    """Audits member accounts' root users from the management account's ``AwsContext``.
+    ``sessions`` may be shared with other root tasks (the deletion re-audits through it)."""
+
+    def __init__(self, context: Any, region: str | None = None, *, duration: int = MAX_DURATION,
+                 deadline: float = 60.0, sessions: RootSessionOpener | None = None) -> None:
+        self.sessions = sessions or RootSessionOpener(context, region, duration=duration)
+        self.region = self.sessions.region
+        self.duration = self.sessions.duration
+        self.deadline = deadline
+        self.task_policy_arn = self.sessions.task_policy_arn(TASK_POLICY)
+
+    @property
+    def sts_endpoint(self) -> str:
+        return self.sessions.sts_endpoint
+
     def audit(self, account_id: str) -> RootFacts:
         started = time.monotonic()
         session_info, iam = self._open_session(account_id)
@@ -125,7 +169,7 @@ class MemberAuditor:
                 raise MemberUnreachable(Reason.TIMEOUT, f"The audit of {account_id} passed its {self.deadline:g}-second deadline "
                                         f"before iam:{operation}.", {"action": f"iam:{operation}"})
             calls[0] += 1
-            return _call(iam, "iam", operation, **params)
+            return call(iam, "iam", operation, **params)
 
         summary = _summary(read("GetAccountSummary"))
         try:
@@ -133,7 +177,7 @@ class MemberAuditor:
             if not isinstance(profile.get("LoginProfile"), dict):
                 raise MemberUnreachable(Reason.MALFORMED_RESPONSE, "iam:GetLoginProfile answered without a LoginProfile.")
             password = True
-        except _NoSuchEntity:
+        except NoSuchEntity:
             password = False
         keys = []
         for item in _list(read("ListAccessKeys"), "AccessKeyMetadata", "iam:ListAccessKeys"):
@@ -149,31 +193,15 @@ class MemberAuditor:
         return RootFacts(summary, password, user.get("PasswordLastUsed"), tuple(keys), mfa, certificates, session_info, calls[0] + 1)
 
     def _open_session(self, account_id: str) -> tuple[RootSessionInfo, Any]:
-        """AssumeRoot into ``account_id``; returns the session's description and an IAM client
-        signed with its credentials (which exist nowhere else)."""
-        started = datetime.now(timezone.utc)
-        response = _call(self._sts, "sts", "AssumeRoot", TargetPrincipal=account_id,
-                         TaskPolicyArn={"arn": self.task_policy_arn}, DurationSeconds=self.duration)
-        credentials = response.get("Credentials")
-        if not isinstance(credentials, dict) or not all(isinstance(credentials.get(k), str) and credentials.get(k)
-                                                       for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")):
-            raise MemberUnreachable(Reason.MALFORMED_RESPONSE, "sts:AssumeRoot answered without complete credentials.",
-                                    {"action": "sts:AssumeRoot"})
-        with self._lock:
-            iam = self._boto.client("iam", region_name=self.region, config=self._config,
-                                    aws_access_key_id=credentials["AccessKeyId"],
-                                    aws_secret_access_key=credentials["SecretAccessKey"],
-                                    aws_session_token=credentials["SessionToken"])
-        info = RootSessionInfo(account_id, self.task_policy_arn, self.region, started, credentials["AccessKeyId"])
-        return info, iam
+        return self.sessions.open(account_id, TASK_POLICY)
 
 
-class _NoSuchEntity(Exception):
-    pass
+class NoSuchEntity(Exception):
+    """AWS answered NoSuchEntity: the thing is not there (a read: absent; a delete: already gone)."""
 
 
-def _call(client: Any, service: str, operation: str, **params: Any) -> dict[str, Any]:
-    """One call; AWS's errors become ``Throttled``, ``_NoSuchEntity`` or ``MemberUnreachable``."""
+def call(client: Any, service: str, operation: str, **params: Any) -> dict[str, Any]:
+    """One call; AWS's errors become ``Throttled``, ``NoSuchEntity`` or ``MemberUnreachable``."""
     from botocore import exceptions as bx
 
     from app.aws.errors import translate
@@ -186,7 +214,7 @@ def _call(client: Any, service: str, operation: str, **params: Any) -> dict[str,
     except bx.ClientError as error:
         code = str(error.response.get("Error", {}).get("Code", ""))
         if code == "NoSuchEntity":
-            raise _NoSuchEntity() from None
+            raise NoSuchEntity() from None
         if code in _THROTTLED:
             raise Throttled(f"AWS throttled {action}.", action, code) from None
         if code in _DENIED:

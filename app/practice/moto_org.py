@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.practice import moto_gaps, moto_org_admin
+from app.practice import moto_gaps, moto_org_admin, moto_org_delete
 
 _READS = frozenset({"ListAccessKeys", "ListSigningCertificates", "GetLoginProfile", "ListMFADevices", "GetUser",
                     "GetAccessKeyLastUsed"})
@@ -86,6 +86,7 @@ def install() -> None:
         _patch_root_reads()
         _patch_list_accounts()
         moto_org_admin.install()  # trusted access, delegated administrators, IAM features for the delegated admin
+        moto_org_delete.install()  # the root-session deletions
         _installed = True
 
 

@@ -1,0 +1,160 @@
+"""``rootwarden org delete-root-credentials`` (SPEC §12 "Fixes", §8).
+
+Audits the named member accounts now, prints per account exactly what will be deleted, and
+asks for the typed confirmation ``DELETE <n>`` (n = accounts that will change) on a terminal, or
+takes it from ``--confirm`` in a script. A missing or wrong confirmation changes nothing (exit 3).
+Then it discloses the root sessions' CloudTrail footprint, deletes, and prints each change's
+outcome and each account's re-audit.
+
+``--accounts`` is required. ``all`` is accepted only when typed: for an organization of
+thousands a list of IDs is impractical, and the listing plus ``DELETE <n>`` (the count the user
+must type) already shows the scope before anything changes.
+
+Exit codes (§8): 0 every account in scope is now credential-free (or not applicable); 1 a
+credential remains or a change failed; 2 no failure but something is unknown (an account not
+reached); 3 bad usage, cannot connect, or not confirmed. Names from AWS reach the terminal only
+through ``for_terminal``; no session secret is ever printed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.model import Status
+from app.text_safety import for_terminal
+
+ACTION = "delete-root-credentials"
+EXIT_NOT_CONFIRMED = 3
+
+
+def add_parser(actions: Any) -> None:
+    from app.cli.org import _workers, add_connection_options
+
+    parser = actions.add_parser(ACTION, help="delete member accounts' root credentials (after a typed confirmation)",
+                                description="Delete the root password, access keys, signing certificates and MFA devices of "
+                                            "the named member accounts through sts:AssumeRoot (IAMDeleteRootUserCredentials), "
+                                            "then re-audit them. Exit 0: all now credential-free; 1: a credential remains or a "
+                                            "change failed; 2: some account could not be reached; 3: bad usage, cannot "
+                                            "connect, or not confirmed.")
+    add_connection_options(parser)
+    parser.add_argument("--accounts", required=True, metavar="IDS",
+                        help="comma-separated member account IDs (required; `all` only if you type it)")
+    parser.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
+    parser.add_argument("--workers", type=_workers, default=8, metavar="N", help="at most N accounts at once (1–256, default 8)")
+    parser.add_argument("--confirm", metavar='"DELETE N"', help='the confirmation, for scripts: exactly "DELETE <n>", '
+                        "n being the number of accounts the listing says will change")
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.cli.org import account_ids, connect
+    from app.errors import InvalidInput
+    from app.org.delete import DISCLOSURE, execute, prepare
+    from app.org.scan import DISCLOSURE as AUDIT_DISCLOSURE, ScanRequest
+
+    text = args.accounts.strip()
+    if not text:
+        raise InvalidInput("--accounts", "name the member accounts (comma-separated IDs, or all)")
+    accounts = None if text.lower() == "all" else account_ids(text, "--accounts")
+    if args.confirm is not None and not args.confirm.strip():
+        raise InvalidInput("--confirm", 'give exactly "DELETE <n>"')
+    request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), workers=args.workers,
+                          start_workers=min(16, args.workers))
+    context = connect(args)
+    print(f"Note: {AUDIT_DISCLOSURE}")
+    sys.stdout.flush()
+    preparation = prepare(context, request)
+    plans = preparation.to_change
+    sys.stdout.write(plan_text(preparation))
+    if not plans:
+        print("Nothing to delete: no account in scope has root credentials that can be deleted now.")
+        return _exit(preparation.scan.findings, failed=False)
+    wanted = f"DELETE {len(plans)}"
+    typed = _confirmation(args.confirm, wanted)
+    if typed is None:
+        print(f'rootwarden: not confirmed: nothing was changed. On a terminal, type {wanted}; in a script, pass --confirm '
+              f'"{wanted}" after reviewing the listing above.', file=sys.stderr)
+        return EXIT_NOT_CONFIRMED
+    if typed.strip() != wanted:
+        print(f"rootwarden: the confirmation {for_terminal(typed.strip())[:40]!r} is not {wanted!r}: nothing was changed.",
+              file=sys.stderr)
+        return EXIT_NOT_CONFIRMED
+    print(f"Note: {DISCLOSURE}")
+    sys.stdout.flush()
+    result = execute(context, plans, workers=args.workers, start_workers=min(4, args.workers))
+    sys.stdout.write(results_text(result, preparation))
+    after = {a.account_id: a.findings for a in result.accounts}
+    findings = [f for m in preparation.scan.members for f in after.get(m.member.id, m.findings)]
+    return _exit(findings, failed=any(a.failed for a in result.accounts))
+
+
+def _confirmation(given: str | None, wanted: str) -> str | None:
+    """The confirmation from --confirm, else typed on a terminal; None when there is neither."""
+    if given is not None:
+        return given
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        return None
+    try:
+        return input(f"Type {wanted} to delete these root credentials (anything else cancels): ")
+    except EOFError:
+        return None
+
+
+def _exit(findings: list[Any], failed: bool) -> int:
+    from app.runner import exit_code
+
+    return 1 if failed else exit_code(findings)
+
+
+def plan_text(preparation: Any) -> str:
+    """The listing shown before the confirmation: per account, exactly what will change."""
+    scan = preparation.scan
+    names = {m.member.id: m.member.name for m in scan.members}
+    plans = preparation.to_change
+    lines = [f"Deletion of member root credentials — organization {for_terminal(scan.organization_id)}", ""]
+    if plans:
+        lines.append(f"Will change {len(plans)} account(s):")
+        for plan in plans:
+            lines.append(f"  {plan.account_id}  {for_terminal(names.get(plan.account_id, ''))[:60]}")
+            for change in plan.changes:
+                lines.append(f"      - {for_terminal(change.description)} ({change.action})")
+                if change.note:
+                    lines.append(f"        note: {change.note}")
+    free = [m for m in scan.members if m.member.id in preparation.plans and preparation.plans[m.member.id].empty]
+    if free:
+        lines.append(f"Nothing to delete in {len(free)} account(s): " + ", ".join(m.member.id for m in free[:20])
+                     + (" …" if len(free) > 20 else ""))
+    for member in scan.members:
+        if member.reached:
+            continue
+        finding = member.findings[0]
+        word = "not touched" if finding.status == Status.NOT_APPLICABLE else "could not be reached, nothing will change"
+        lines.append(f"  {member.member.id}  {for_terminal(member.member.name)[:60]}: {word} ({member.reason}): "
+                     f"{for_terminal(finding.summary)}")
+    lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def results_text(result: Any, preparation: Any) -> str:
+    names = {m.member.id: m.member.name for m in preparation.scan.members}
+    lines = ["", "Results:"]
+    for account in result.accounts:
+        lines.append(f"  {account.account_id}  {for_terminal(names.get(account.account_id, ''))[:60]}")
+        if account.message:
+            lines.append(f"      {for_terminal(account.message)}")
+        for change in account.changes:
+            session = f" [session {change.session_access_key_id}]" if change.session_access_key_id else ""
+            lines.append(f"      {change.outcome.value:<13} {change.change.action} {for_terminal(change.change.target)}{session}")
+            if change.message and change.outcome.value == "failed":
+                lines.append(f"          {for_terminal(change.error_code)}: {for_terminal(change.message)}")
+            if change.change.note and change.outcome.value in ("done", "already-gone"):
+                lines.append(f"          note: {change.change.note}")
+        lines.append("      re-audit:")
+        for finding in account.findings:
+            lines.append(f"        {finding.status.word:<7} {finding.id} ({finding.reason}): {for_terminal(finding.summary)}")
+    free = sum(1 for a in result.accounts
+               if any(f.id == "member.root-credential-free" and f.status == Status.PASS for f in a.findings))
+    failed = sum(1 for a in result.accounts if a.failed)
+    lines += ["", f"{free} of {len(result.accounts)} changed account(s) now credential-free" +
+              (f"; {failed} with a failed change" if failed else "") + (" (cancelled)" if result.cancelled else ""), ""]
+    return "\n".join(lines) + "\n"
