@@ -316,3 +316,34 @@ def test_bad_usage_exits_3_before_any_change(args):
     result = subprocess.run([sys.executable, "-m", "app.cli", "org", "delete-root-credentials", "--demo", *args], env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 3 and "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_a_signed_record_of_the_deletion_holds_the_change_log_and_every_session(organization, monkeypatch, capsys, tmp_path):
+    import keyring
+
+    from app.org.record import verify_bytes
+    from app.record.signing_key import SigningKey
+    from tests.memory_keyring import MemoryKeyring
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        out_file = tmp_path / "after-delete.json"
+        code, _, err = cli(organization, monkeypatch, capsys, "--accounts", f"{member_id(MFA)},{member_id(FREE)}", "--demo",
+                           "--confirm", "DELETE 1", "--sign", "--out", str(out_file), "--operator", "Dana")
+        assert code == 0, err
+        record = verify_bytes(out_file.read_bytes(), SigningKey(backend, practice=True).public_key())
+    finally:
+        keyring.set_keyring(previous)
+    p = record.predicate
+    changed = record.account(member_id(MFA))
+    assert {f["status"] for f in changed["findings"]} <= {"pass", "not_applicable"} and changed["reached"]
+    log = [e for e in p["change_log"] if e["account_id"] == member_id(MFA)]
+    assert {e["action"] for e in log} == {"iam:DeleteLoginProfile", "iam:DeactivateMFADevice"}
+    assert all(e["outcome"] == "done" and e["session_access_key_id"] for e in log)
+    policies = {(s["account_id"], s["task_policy_arn"].rsplit("/", 1)[1]) for s in p["sessions"]}
+    assert {(member_id(MFA), "IAMDeleteRootUserCredentials"), (member_id(MFA), "IAMAuditRootUserCredentials")} <= policies
+    assert {s["access_key_id"] for s in p["sessions"]} >= {e["session_access_key_id"] for e in log}
+    assert p["operator"] == "Dana" and len(p["accounts"]) == 2

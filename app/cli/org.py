@@ -153,7 +153,7 @@ def verify(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(as_text(result))
     if args.sign:
-        _sign(result, args)
+        sign_record(result, args)
     return exit_code(result.findings)
 
 
@@ -201,12 +201,13 @@ def _save_state_if_partial(result: Any, request: Any, args: argparse.Namespace) 
           f"with: {for_terminal(f'rootwarden org verify{source} --resume {shlex.quote(str(path))}')}", file=sys.stderr)
 
 
-def _sign(result: Any, args: argparse.Namespace) -> None:
+def sign_record(result: Any, args: argparse.Namespace, change_log: Any = (), extra_sessions: Any = ()) -> None:
     """Sign and save the org record; say where, and what drifted since the previous one."""
     from app.org.record import org_predicate, sign_and_save
     from app.record.signing_key import SigningKey
 
-    predicate = org_predicate(result, operator=args.operator, practice=bool(args.demo))
+    predicate = org_predicate(result, operator=args.operator, practice=bool(args.demo), change_log=change_log,
+                              extra_sessions=extra_sessions)
     saved = sign_and_save(predicate, SigningKey(practice=bool(args.demo)), also_to=Path(args.out) if args.out else None)
     print(f"rootwarden: signed organization record {saved.record_id[:16]}… saved to {saved.path}"
           + (f" and {args.out}" if args.out else "") + f" (key {saved.keyid[:16]}…)", file=sys.stderr)

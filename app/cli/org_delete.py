@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.model import Status
@@ -42,6 +43,10 @@ def add_parser(actions: Any) -> None:
                         help="comma-separated member account IDs (required; `all` only if you type it)")
     parser.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
     parser.add_argument("--workers", type=_workers, default=8, metavar="N", help="at most N accounts at once (1–256, default 8)")
+    parser.add_argument("--sign", action="store_true", help="save a signed organization record of the accounts in scope after "
+                                                           "the deletion, with its change log (key in the OS keyring)")
+    parser.add_argument("--out", metavar="FILE", help="with --sign: also write the record to FILE (never overwritten)")
+    parser.add_argument("--operator", default="", help="with --sign: the operator's name for the record")
     parser.add_argument("--confirm", metavar='"DELETE N"', help='the confirmation, for scripts: exactly "DELETE <n>", '
                         "n being the number of accounts the listing says will change")
 
@@ -58,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
     accounts = None if text.lower() == "all" else account_ids(text, "--accounts")
     if args.confirm is not None and not args.confirm.strip():
         raise InvalidInput("--confirm", 'give exactly "DELETE <n>"')
+    if args.out and not args.sign:
+        raise InvalidInput("--out", "--out names where the signed record also goes; add --sign")
+    if args.out and Path(args.out).exists():
+        raise InvalidInput("--out", f"{args.out} already exists; records are never overwritten")
     request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), workers=args.workers,
                           start_workers=min(16, args.workers))
     context = connect(args)
@@ -85,7 +94,18 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(results_text(result, preparation))
     after = {a.account_id: a.findings for a in result.accounts}
     findings = [f for m in preparation.scan.members for f in after.get(m.member.id, m.findings)]
+    if args.sign:
+        _sign(preparation, result, args)
     return _exit(findings, failed=any(a.failed for a in result.accounts))
+
+
+def _sign(preparation: Any, result: Any, args: argparse.Namespace) -> None:
+    """The record after the deletion: the re-audited accounts, every root session and the change log."""
+    from app.cli.org import sign_record
+    from app.org.delete import after_deletion
+
+    scan, sessions = after_deletion(preparation.scan, result)
+    sign_record(scan, args, change_log=result.change_log(), extra_sessions=sessions)
 
 
 def _confirmation(given: str | None, wanted: str) -> str | None:

@@ -310,3 +310,29 @@ def _unknown(reason: Reason, summary: str, partition: str, evidence: dict[str, A
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def after_deletion(before: OrgScan, run: DeletionRun) -> tuple[OrgScan, tuple[RootSessionInfo, ...]]:
+    """The scan as it stands after ``run``: each changed account's findings are its re-audit's
+    (reached only when the re-audit judged it), and the root sessions the deletions opened
+    beside the re-audits — for the record (its ``sessions`` and change log)."""
+    from dataclasses import replace
+
+    from app.org.scan import MemberResult
+
+    done = {a.account_id: a for a in run.accounts if not a.reason}
+    members = []
+    extra: list[RootSessionInfo] = []
+    for result in before.members:
+        deletion = done.get(result.member.id)
+        if deletion is None:
+            members.append(result)
+            continue
+        reaudit = deletion.sessions[-1] if deletion.sessions else None
+        judged = bool(deletion.findings) and not all(f.status == Status.UNKNOWN for f in deletion.findings)
+        reason = "" if judged else (deletion.findings[0].reason if deletion.findings else Reason.CALL_FAILED.value)
+        members.append(MemberResult(result.member, deletion.findings, judged, reaudit if judged else None, reason))
+        extra += [s for s in deletion.sessions if s is not reaudit or not judged]
+        if result.session is not None:
+            extra.append(result.session)  # the audit that planned the change
+    return replace(before, members=tuple(members), finished_at=_now()), tuple(extra)
