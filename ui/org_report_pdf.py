@@ -259,8 +259,8 @@ def _exception_row(account: dict[str, Any]) -> str:
     if any(status_of(f.get("status")) == Status.UNKNOWN for f in findings):
         reason = str(next(f.get("reason") for f in findings if status_of(f.get("status")) == Status.UNKNOWN))
         lines.append("<i>What to do:</i> " + ADVICE.get(reason, DEFAULT_ADVICE).format(id=text(account.get("id"))))
-    return (f"<tr><td width='30%'><b>{text(account.get('id'))}</b><br>{text(account.get('name'))}<br>"
-            f"<span class='k'>OU {text(account.get('ou') or '(not read)')} · {text(account.get('state'))}</span></td>"
+    return (f"<tr><td width='30%'><b>{text(account.get('id'))}</b><br>{clip(account.get('name'), 200)}<br>"
+            f"<span class='k'>OU {clip(account.get('ou') or '(not read)', 200)} · {clip(account.get('state'), 40)}</span></td>"
             f"<td>{'<br>'.join(lines)}</td></tr>")
 
 
@@ -268,8 +268,8 @@ def _changes(change_log: list[Any]) -> list[str]:
     out = ["<h2>Changes made</h2>"]
     if not change_log:
         return out + ["<p>No changes were made in this run: the record is an audit only.</p>"]
-    out.append("<table class='grid small' width='100%' cellspacing='0' cellpadding='3'><thead><tr><th>Time (UTC)</th><th>Account</th>"
-               "<th>Change</th><th>Result</th></tr></thead>")
+    out.append("<table class='grid small' width='100%' cellspacing='0' cellpadding='3'><thead><tr><th align='left'>Time (UTC)</th><th align='left'>Account</th>"
+               "<th align='left'>Change</th><th align='left'>Result</th></tr></thead>")
     known = {"time", "at", "account_id", "action", "fix", "target", "what", "outcome", "result", "error_code", "message", "note",
              "session_access_key_id"}
     for entry in change_log:
