@@ -28,8 +28,14 @@ def open_wizard(demo: bool) -> int:
 
 
 def render_report(record, output, paper):  # type: ignore[no-untyped-def]
+    """The PDF report of a verified record: an organization record gets the organization report."""
     try:
-        from ui.report_pdf import render_report as render
+        from app.org.record import VerifiedOrgRecord
+
+        if isinstance(record, VerifiedOrgRecord):
+            from ui.org_report_pdf import render_report as render
+        else:
+            from ui.report_pdf import render_report as render
     except ImportError as error:
         from app.errors import RootwardenError
 

@@ -35,8 +35,10 @@ def qr_image(text: str, module_px: int = 8) -> QImage:
     return image
 
 
-def build_document(record: Any, device: Any = None) -> QTextDocument:
-    """The report laid out for ``device`` (a QPdfWriter or QPrinter), so points mean points."""
+def new_document(device: Any = None, stylesheet: str = STYLESHEET, qr_text: str = "") -> QTextDocument:
+    """An empty report document: the bundled font (9 pt, no ligatures), ``stylesheet``, laid
+    out for ``device`` (a QPdfWriter or QPrinter, so points mean points) and, when ``qr_text``
+    is given, its QR code as the image ``QR_RESOURCE``. The caller sets the HTML."""
     register_fonts()
     document = QTextDocument()
     if device is not None:
@@ -45,9 +47,15 @@ def build_document(record: Any, device: Any = None) -> QTextDocument:
     # No ligatures: check IDs like "root.signing-certificates" must copy out of the PDF intact.
     font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
     document.setDefaultFont(font)
-    document.setDefaultStyleSheet(STYLESHEET)
-    if record.record_id:
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr_image(record.record_id))
+    document.setDefaultStyleSheet(stylesheet)
+    if qr_text:
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr_image(qr_text))
+    return document
+
+
+def build_document(record: Any, device: Any = None) -> QTextDocument:
+    """The report laid out for ``device`` (a QPdfWriter or QPrinter), so points mean points."""
+    document = new_document(device, STYLESHEET, record.record_id)
     document.setHtml(report_html(record.predicate, record.record_id, record.keyid, record.public_pem))
     return document
 
@@ -56,8 +64,9 @@ def page_layout(paper: str) -> QPageLayout:
     return QPageLayout(QPageSize(PAPER[paper]), QPageLayout.Orientation.Portrait, QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
 
 
-def write_pdf(record: Any, output: Path, paper: str = "a4") -> Path:
-    """Render to ``output``; raises OSError with a clear message when it cannot be written."""
+def pdf_writer(output: Path, paper: str, title: str) -> QPdfWriter:
+    """A 300 dpi PDF writer for ``output``; raises OSError with a clear message when the folder
+    is missing or not writable."""
     output = Path(output)
     if not output.parent.exists():
         raise OSError(f"the folder {output.parent} does not exist")
@@ -66,12 +75,23 @@ def write_pdf(record: Any, output: Path, paper: str = "a4") -> Path:
     writer = QPdfWriter(str(output))
     writer.setPageLayout(page_layout(paper))
     writer.setResolution(300)
-    writer.setTitle(f"Rootwarden record — AWS account {record.account_id}")
+    writer.setTitle(title)
     writer.setCreator("Rootwarden")
-    paint_pages(record, writer)
+    return writer
+
+
+def check_written(output: Path) -> Path:
+    output = Path(output)
     if not output.exists() or output.stat().st_size == 0:
         raise OSError(f"{output} could not be written")
     return output
+
+
+def write_pdf(record: Any, output: Path, paper: str = "a4") -> Path:
+    """Render to ``output``; raises OSError with a clear message when it cannot be written."""
+    writer = pdf_writer(output, paper, f"Rootwarden record — AWS account {record.account_id}")
+    paint_pages(record, writer)
+    return check_written(output)
 
 
 def paint_pages(record: Any, device: Any) -> int:
@@ -79,14 +99,19 @@ def paint_pages(record: Any, device: Any) -> int:
     footer naming the account, the record's hash prefix and "page n/N", and — for a practice
     record or an unsigned summary — its label ("SIMULATED ACCOUNT — NOT EVIDENCE", "UNSIGNED — NOT
     A VERIFIABLE RECORD") across every page. Returns the page count."""
-    document = build_document(record, device)
+    return paint_document(build_document(record, device), device, footer_text(record.predicate, record.record_id),
+                          watermark(record.predicate, signed=bool(record.record_id)))
+
+
+def paint_document(document: QTextDocument, device: Any, footer: str, mark: str | None) -> int:
+    """Paint ``document`` on ``device`` page by page, each page with the footer ``footer`` and
+    "page n/N", and ``mark`` (if any) across it and in the footer. Returns the page count."""
     area = device.pageLayout().paintRectPixels(device.resolution())
     width, height = float(area.width()), float(area.height())
     footer_height = device.resolution() * 0.3  # about 7.6 mm
     body = height - footer_height
     document.setPageSize(QSizeF(width, body))
     pages = document.pageCount()
-    mark = watermark(record.predicate, signed=bool(record.record_id))
     painter = QPainter(device)
     try:
         for index in range(pages):
@@ -99,8 +124,7 @@ def paint_pages(record: Any, device: Any) -> int:
             painter.setClipRect(context.clip)
             document.documentLayout().draw(painter, context)
             painter.restore()
-            _footer(painter, QRectF(0, body, width, footer_height), footer_text(record.predicate, record.record_id),
-                    f"page {index + 1}/{pages}", mark)
+            _footer(painter, QRectF(0, body, width, footer_height), footer, f"page {index + 1}/{pages}", mark)
             if mark:
                 _watermark(painter, width, body, mark)
     finally:
@@ -148,6 +172,12 @@ def _watermark(painter: QPainter, width: float, height: float, text: str) -> Non
 
 def render_report(record: Any, output: Path, paper: str = "a4") -> Path:
     """Entry point for ``rootwarden report`` (no window needed)."""
+    return render_without_window(write_pdf, record, output, paper)
+
+
+def render_without_window(write: Any, record: Any, output: Path, paper: str) -> Path:
+    """``write(record, output, paper)`` under a windowless Qt application (created if none
+    exists); an unwritable output becomes a RootwardenError saying why."""
     from PySide6.QtGui import QGuiApplication
 
     from app.errors import RootwardenError
@@ -155,7 +185,7 @@ def render_report(record: Any, output: Path, paper: str = "a4") -> Path:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QGuiApplication.instance() or QGuiApplication([])
     try:
-        return write_pdf(record, output, paper)
+        return write(record, output, paper)
     except OSError as error:
         raise RootwardenError(f"The report could not be written: {error}.") from None
     finally:
