@@ -95,6 +95,7 @@ class Reason(str, enum.Enum):
     SCP_DENIES_ROOT_SESSION = "scp-denies-root-session"
     ACCOUNT_NOT_ACTIVE = "account-not-active"  # a state other than ACTIVE that is not an ending one
     CANCELLED = "cancelled"  # the run was cancelled before this account was audited
+    ACCOUNT_TRUSTED_ACCESS_DISABLED = "account-trusted-access-disabled"  # member contacts unreadable: account.amazonaws.com off
     # not_applicable
     NOT_APPLICABLE = "not-applicable"
     MEMBER_ACCOUNT = "member-account"

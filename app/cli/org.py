@@ -32,6 +32,7 @@ def add_parser(commands: Any) -> None:
     verify.add_argument("--exclude", default="", metavar="IDS", help="comma-separated member account IDs to leave out")
     verify.add_argument("--workers", type=_workers, default=32, metavar="N", help="at most N accounts at once (1–256, default 32)")
     verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    verify.add_argument("--no-contacts", action="store_true", help="leave out the members' alternate contacts (account:GetAlternateContact)")
     actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
     for module in _action_modules():
         module.add_parser(actions)
@@ -40,6 +41,7 @@ def add_parser(commands: Any) -> None:
 # The other actions, one module each: ``add_parser(actions)`` and ``run(args) -> int``; the
 # subparser's name is the module's ``ACTION``.
 _ACTION_MODULE_NAMES: tuple[str, ...] = (
+    "app.cli.org_contacts",
 )
 
 
@@ -95,7 +97,7 @@ def verify(args: argparse.Namespace) -> int:
 
     accounts = None if args.accounts.strip().lower() == "all" else account_ids(args.accounts, "--accounts")
     request = ScanRequest(accounts=accounts, exclude=account_ids(args.exclude, "--exclude"), workers=args.workers,
-                          start_workers=min(16, args.workers))
+                          start_workers=min(16, args.workers), contacts=not args.no_contacts)
     context = connect(args)
     if args.format == "text":
         print(f"Note: {DISCLOSURE}")

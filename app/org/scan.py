@@ -36,6 +36,8 @@ class ScanRequest:
     account_deadline: float = 60.0
     max_attempts: int = 5
     backoff: float = 0.2
+    contacts: bool = True  # also read each member's alternate contacts (app.org.contacts)
+    contacts_rate: float = 8.0  # account:GetAlternateContact requests per second, at most
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,11 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
             results[account] = _unreached(by_id[account], Reason.CANCELLED, "The run was cancelled before this account was "
                                           "audited.", partition)
         cancelled, limits = outcome.cancelled, tuple(outcome.limits)
+    if request.contacts:  # a different API from AssumeRoot: read for every active member, reached or not
+        from app.org.contacts import scan_phase
+        extra, cancelled = scan_phase(context, chosen, management, partition, cancel=cancel, on_progress=on_progress,
+                                      rate=request.contacts_rate, skip=cancelled)
+        results = {k: MemberResult(r.member, r.findings + extra.get(k, ()), r.reached, r.session, r.reason) for k, r in results.items()}
     return OrgScan(org_id, management, identity["Arn"], features, started, datetime.now(timezone.utc),
                    tuple(results[m.id] for m in chosen), cancelled, limits)
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.practice import moto_gaps
+from app.practice import moto_gaps, moto_org_contacts
 
 _READS = frozenset({"ListAccessKeys", "ListSigningCertificates", "GetLoginProfile", "ListMFADevices", "GetUser",
                     "GetAccessKeyLastUsed"})
@@ -85,6 +85,7 @@ def install() -> None:
         _patch_enforcement()
         _patch_root_reads()
         _patch_list_accounts()
+        moto_org_contacts.install()  # Account Management calls with AccountId, as AWS enforces them
         _installed = True
 
 
