@@ -133,7 +133,11 @@ def test_the_real_path_over_http_against_a_moto_server(endpoint, monkeypatch):
     reasons = {a["id"]: {c["id"]: c["reason"] for c in a["checks"]} for a in doc["accounts"]}
     assert reasons[member_id(7)]["member.root-access-keys"] == "root-key-active"
     assert reasons[member_id(20)]["member.root-credential-free"] == "no-root-credentials"
-    assert set(reasons[member_id(SCP_DENIES_ROOT)].values()) == {"scp-denies-root-session"}
+    blocked = reasons[member_id(SCP_DENIES_ROOT)]
+    assert {r for c, r in blocked.items() if c.startswith("member.root-")} == {"scp-denies-root-session"}
+    # the alternate contacts go over the wire too (account:GetAlternateContact with AccountId)
+    assert {r for c, r in blocked.items() if c.startswith("member.contacts.")} == {"compliant"}
+    assert reasons[member_id(20)]["member.contacts.security"] == "contact-missing"
 
 
 def test_ctrl_c_reports_what_was_audited_and_the_rest_as_cancelled():
