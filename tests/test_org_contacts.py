@@ -94,7 +94,7 @@ def test_a_denied_read_is_unknown_never_pass_and_says_what_to_check(organization
     assert set(by_type(found[member_id(COMPLETE)]).values()) == {("unknown", "denied")}
     finding = found[member_id(COMPLETE)][0]
     assert finding.evidence["error"] == "AccessDeniedException" and finding.evidence["trusted_access"] == "unknown"
-    assert "account.amazonaws.com" in finding.summary and "rootwarden org policy" in finding.summary
+    assert "account.amazonaws.com" in finding.summary and "account:GetAlternateContact allowed" in finding.summary
 
 
 def test_throttling_is_retried_then_unknown_throttled(organization):
@@ -322,7 +322,7 @@ def test_a_failed_put_says_what_to_do(organization, monkeypatch, capsys):
 
     monkeypatch.setattr(AccountCaller, "__init__", _with_hook(AccountCaller.__init__, denier(("account:PutAlternateContact",))))
     code, out, _ = cli(organization, monkeypatch, capsys, "--accounts", member_id(21), "--type", "security", *FORM, "--yes")
-    assert code == 1 and "failed [AccessDenied" in out and "rootwarden org policy" in out
+    assert code == 1 and "failed [AccessDenied" in out and "account:PutAlternateContact allowed" in out
     assert contact_of(organization, 21).reason == "contact-missing"
 
 
@@ -349,3 +349,19 @@ def test_org_verify_demo_shows_contacts_and_no_contacts_leaves_them_out():
     assert "member.contacts.operations (malformed-response)" in text.stdout and not CONTROL.search(text.stdout + text.stderr)
     left_out = run("verify", "--demo", "--accounts", f"{member_id(20)},{member_id(HOSTILE)}", "--no-contacts")
     assert "member.contacts" not in left_out.stdout and left_out.returncode == 0, left_out.stdout
+
+
+def test_a_caller_that_is_not_the_management_account_is_denied(organization):
+    """AWS: AccountId needs the management account or the Account Management delegated admin."""
+    import boto3
+    from moto.iam.models import iam_backends
+
+    from tests.org_support import error_of
+
+    iam = iam_backends[member_id(30)]["aws"]
+    iam.create_user(region_name="us-east-1", user_name="member-admin", path="/")
+    key = iam.create_access_key("member-admin")
+    client = boto3.client("account", region_name="us-east-1", aws_access_key_id=key.access_key_id,
+                          aws_secret_access_key=key.secret_access_key)
+    code, _ = error_of(client.get_alternate_contact, AccountId=member_id(COMPLETE), AlternateContactType="SECURITY")
+    assert code == "AccessDeniedException"

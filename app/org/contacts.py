@@ -221,7 +221,7 @@ def denied_advice(error: AwsCallFailed, trusted: bool | None) -> str:
     where = ("trusted access for AWS Account Management is enabled, so " if trusted else
              "check that trusted access for AWS Account Management (account.amazonaws.com) is enabled and that ")
     return (f"AWS denied {error.action} for this member ({error.code}): {where}you run this from the management account "
-            "or the Account Management delegated administrator, with the action allowed (`rootwarden org policy`).")
+            f"or the Account Management delegated administrator, with {error.action} allowed for your identity.")
 
 
 def _trusted_access_off(account_id: str, contact_type: str) -> Outcome:
