@@ -98,6 +98,7 @@ class Reason(str, enum.Enum):
     # organization readiness (SPEC §12, `org enable`): why an item is not enabled, or unread
     NOT_ORGANIZATION_ADMIN = "not-organization-admin"  # caller is neither the management account nor IAM's delegated admin
     NO_DELEGATED_ADMIN = "no-delegated-admin"  # no IAM delegated administrator registered (information only)
+    ACCOUNT_TRUSTED_ACCESS_DISABLED = "account-trusted-access-disabled"  # member contacts unreadable: account.amazonaws.com off
     # not_applicable
     NOT_APPLICABLE = "not-applicable"
     MEMBER_ACCOUNT = "member-account"

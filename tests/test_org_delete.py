@@ -18,7 +18,7 @@ from app.practice.organization import (ACTIVE_ROOT_KEY, HOSTILE, INACTIVE_ROOT_K
                                        SCP_DENIES_ROOT, SIGNING_CERTIFICATES, SUSPENDED, member_id)
 from tests.org_support import DELETE, error_of, root_session
 
-FREE = 20
+FREE = 26  # credential-free, with all three alternate contacts
 MFA, NO_MFA, KEY, CERT = PASSWORD_AND_MFA[0], PASSWORD_NO_MFA[0], ACTIVE_ROOT_KEY[0], SIGNING_CERTIFICATES[0]
 SHAPES = (MFA, NO_MFA, KEY, INACTIVE_ROOT_KEY, CERT, FREE, SCP_DENIES_ROOT, SUSPENDED)
 

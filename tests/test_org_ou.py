@@ -55,11 +55,11 @@ def test_under_matches_ids_and_paths_from_the_root():
 
 def test_scan_by_ou_path_and_id(organization):
     context = organization.aws_context()
-    dev = scan(context, ScanRequest(ou="Root/Workloads/Dev", backoff=0.01))
+    dev = scan(context, ScanRequest(ou="Root/Workloads/Dev", backoff=0.01, contacts_rate=500.0))
     assert [m.member.id for m in dev.members] == [member_id(n) for n in range(16, 31)]
     assert {m.member.ou for m in dev.members} == {"Root/Workloads/Dev"}
     workloads = next(m for m in dev.members).member.ou_ids[1]
-    everything_below = scan(context, ScanRequest(ou=workloads, accounts=(member_id(1), member_id(16), member_id(40)), backoff=0.01))
+    everything_below = scan(context, ScanRequest(ou=workloads, accounts=(member_id(1), member_id(16), member_id(40)), backoff=0.01, contacts_rate=500.0))
     assert [m.member.id for m in everything_below.members] == [member_id(1), member_id(16)]
     with pytest.raises(InvalidInput, match="--ou"):
         scan(context, ScanRequest(ou="Root/Nowhere"))
@@ -82,7 +82,7 @@ class DeniedOus:
 
 def test_ous_that_cannot_be_read_leave_the_column_empty_and_say_so(organization):
     context = DeniedOus(organization.aws_context())
-    result = scan(context, ScanRequest(accounts=(member_id(20),), backoff=0.01))
+    result = scan(context, ScanRequest(accounts=(member_id(20),), backoff=0.01, contacts_rate=500.0))
     assert result.members[0].member.ou == "" and result.members[0].reached
     assert result.notices and "OU" in result.notices[0]
     with pytest.raises(AccessDenied):

@@ -37,7 +37,7 @@ def signed(organization, tmp_path):
 
     TokenResponse.assume_root = spy
     try:
-        result = scan(organization.aws_context(), ScanRequest(backoff=0.01))
+        result = scan(organization.aws_context(), ScanRequest(backoff=0.01, contacts_rate=500.0))
     finally:
         TokenResponse.assume_root = original
     key = SigningKey(MemoryKeyring())
@@ -128,7 +128,7 @@ def test_drift_per_account_against_the_previous_record(organization, signed, tmp
     result, key, first, _ = signed
     changed = member_id(PASSWORD_NO_MFA[0])
     moto_gaps.extras(changed).root.password = False  # its root password was removed since
-    again = scan(organization.aws_context(), ScanRequest(backoff=0.01))
+    again = scan(organization.aws_context(), ScanRequest(backoff=0.01, contacts_rate=500.0))
     second = org_record.sign_and_save(org_record.org_predicate(again, practice=True), key, base=tmp_path)
     assert statement_of(second.path)["predicate"]["previous_record"] == first.record_id
     described = [d.describe() for d in second.drift]

@@ -41,6 +41,7 @@ def add_parser(commands: Any) -> None:
     verify.add_argument("--sign", action="store_true", help="save a signed organization record (key in the OS keyring)")
     verify.add_argument("--out", metavar="FILE", help="with --sign: also write the record to FILE (never overwritten)")
     verify.add_argument("--operator", default="", help="with --sign: the operator's name for the record")
+    verify.add_argument("--no-contacts", action="store_true", help="leave out the members' alternate contacts (account:GetAlternateContact)")
     policy = actions.add_parser("policy", help="print the IAM policy organization mode needs (JSON)")
     policy.add_argument("--read-only", action="store_true", help="only what org verify needs (no enable, deletion or contacts)")
     for module in _action_modules():
@@ -52,6 +53,7 @@ def add_parser(commands: Any) -> None:
 _ACTION_MODULE_NAMES: tuple[str, ...] = (
     "app.cli.org_enable",
     "app.cli.org_delete",
+    "app.cli.org_contacts",
 )
 
 
@@ -123,7 +125,7 @@ def verify(args: argparse.Namespace) -> int:
         accounts = tuple(saved.scope["accounts"]) if saved.scope.get("accounts") is not None else None
         exclude, ou = tuple(saved.scope.get("exclude") or ()), saved.scope.get("ou")
     request = ScanRequest(accounts=accounts, exclude=exclude, ou=ou, workers=args.workers,
-                          start_workers=min(16, args.workers))
+                          start_workers=min(16, args.workers), contacts=not args.no_contacts, contacts_rate=_contact_rate(args))
     context = connect(args)
     if args.format == "text":
         print(f"Note: {DISCLOSURE}")
@@ -157,9 +159,6 @@ def verify(args: argparse.Namespace) -> int:
     return exit_code(result.findings)
 
 
-_RETRYABLE = ("cancelled", "throttled", "timeout")
-
-
 def _saved_state(args: argparse.Namespace) -> Any:
     from app.org.resume import load
     from app.record.dsse import BadRecord
@@ -180,10 +179,11 @@ def _save_state_if_partial(result: Any, request: Any, args: argparse.Namespace) 
     """A run with accounts left for later (cancelled, throttled, timed out) is saved, signed, so
     it can be resumed; where, and how, is printed."""
     from app.errors import RootwardenError
+    from app.org.scan import RETRYABLE
     from app.org.resume import save
     from app.record.signing_key import SigningKey
 
-    left = sum(1 for m in result.members if m.reason in _RETRYABLE)
+    left = sum(1 for m in result.members if m.reason in RETRYABLE or any(f.reason in RETRYABLE for f in m.findings))
     if not left:
         return
     scope = {"accounts": list(request.accounts) if request.accounts is not None else None, "exclude": list(request.exclude),
@@ -191,13 +191,13 @@ def _save_state_if_partial(result: Any, request: Any, args: argparse.Namespace) 
     try:
         path = save(result, scope, SigningKey(practice=bool(args.demo)), practice=bool(args.demo))
     except (RootwardenError, OSError) as error:
-        print(f"rootwarden: {left} accounts were not reached, and this run could not be saved for resuming: "
+        print(f"rootwarden: {left} accounts were not completely read, and this run could not be saved for resuming: "
               f"{for_terminal(error)}", file=sys.stderr)
         return
     import shlex
 
     source = " --demo" if args.demo else (f" --aws-profile {shlex.quote(args.aws_profile)}" if args.aws_profile else "")
-    print(f"rootwarden: {left} accounts were not reached (cancelled, throttled or timed out). Saved this run; continue it "
+    print(f"rootwarden: {left} accounts were not completely read (cancelled, throttled or timed out). Saved this run; continue it "
           f"with: {for_terminal(f'rootwarden org verify{source} --resume {shlex.quote(str(path))}')}", file=sys.stderr)
 
 
@@ -217,6 +217,17 @@ def sign_record(result: Any, args: argparse.Namespace, change_log: Any = (), ext
         print(f"rootwarden: drift: {for_terminal(change.describe())}", file=sys.stderr)
     if len(saved.drift) > 200:
         print(f"rootwarden: … and {len(saved.drift) - 200} more changes since the previous record", file=sys.stderr)
+
+
+def _contact_rate(args: argparse.Namespace) -> float:
+    """Contacts requests per second: 8 against AWS (it allows 10); faster in the simulation."""
+    if args.demo:
+        from app.practice.organization import CONTACT_READS_PER_SECOND
+
+        return CONTACT_READS_PER_SECOND
+    from app.org.scan import ScanRequest
+
+    return ScanRequest.contacts_rate
 
 
 def _ou(text: str) -> str:
@@ -306,6 +317,15 @@ def _verdict(member: Any) -> Status:
     return next((s for s in _ORDER if s in statuses), Status.NOT_APPLICABLE)
 
 
+def _root_check_ids() -> frozenset[str]:
+    from app.org.member_checks import MEMBER_CHECKS
+
+    return frozenset(c.id for c in MEMBER_CHECKS)
+
+
+_ROOT_CHECK_IDS = _root_check_ids()
+
+
 def as_text(result: Any) -> str:
     reached, total = result.coverage
     features = ", ".join(result.features) if result.features else ("none" if result.features is not None else "could not be read")
@@ -320,12 +340,14 @@ def as_text(result: Any) -> str:
         lines.append(f"{verdict.word:<7} {member.member.id}  {for_terminal(member.member.name)[:60]}  ({for_terminal(member.member.state)}{ou})")
         shown = [f for f in member.findings if f.status not in (Status.PASS, Status.NOT_APPLICABLE)]
         if not shown and verdict == Status.NOT_APPLICABLE:
-            shown = member.findings[:1]
-        if shown and len({(f.status, f.reason) for f in shown}) == 1 and not member.reached:
-            shown = shown[:1]  # one reason for all five checks: say it once
-            lines.append(f"        all checks {shown[0].status.word} ({shown[0].reason}): {for_terminal(shown[0].summary)}")
-            continue
+            shown = list(member.findings)
+        groups: dict[tuple[Status, str, str], list[str]] = {}  # checks that share a verdict and sentence: said once
         for finding in shown:
-            lines.append(f"        {finding.status.word:<7} {finding.id} ({finding.reason}): {for_terminal(finding.summary)}")
+            groups.setdefault((finding.status, finding.reason, finding.summary), []).append(finding.id)
+        for (status, reason, summary), ids in groups.items():
+            named = ids[0] if len(ids) == 1 else ("all checks" if len(ids) == len(member.findings) else
+                                                  "the root-credential checks" if set(ids) == _ROOT_CHECK_IDS else
+                                                  f"{len(ids)} checks ({', '.join(i.removeprefix('member.') for i in ids)})")
+            lines.append(f"        {status.word:<7} {named} ({reason}): {for_terminal(summary)}")
     lines.append("")
     return "\n".join(lines) + "\n"

@@ -185,8 +185,11 @@ def prepare(context: Any, request: ScanRequest, sessions: RootSessionOpener | No
             on_progress: Callable[[Progress], None] | None = None, cancel: threading.Event | None = None,
             on_audit_start: Callable[[int], None] | None = None) -> Preparation:
     """Audit the chosen members now and plan each reached one's deletion."""
+    from dataclasses import replace
+
     sessions = sessions or RootSessionOpener(context)
     auditor = _RecordingAuditor(context, deadline=request.account_deadline, sessions=sessions)
+    request = replace(request, contacts=False)  # deletion plans from root credentials only
     result = scan(context, request, on_progress=on_progress, cancel=cancel, auditor=auditor, on_audit_start=on_audit_start)
     plans = {m.member.id: plan_deletion(auditor.facts[m.member.id]) for m in result.members
              if m.reached and m.member.id in auditor.facts}
@@ -331,7 +334,9 @@ def after_deletion(before: OrgScan, run: DeletionRun) -> tuple[OrgScan, tuple[Ro
         reaudit = deletion.sessions[-1] if deletion.sessions else None
         judged = bool(deletion.findings) and not all(f.status == Status.UNKNOWN for f in deletion.findings)
         reason = "" if judged else (deletion.findings[0].reason if deletion.findings else Reason.CALL_FAILED.value)
-        members.append(MemberResult(result.member, deletion.findings, judged, reaudit if judged else None, reason))
+        renewed = {f.id for f in deletion.findings}  # the root checks; other checks (contacts) stay as they were
+        findings = deletion.findings + tuple(f for f in result.findings if f.id not in renewed)
+        members.append(MemberResult(result.member, findings, judged, reaudit if judged else None, reason))
         extra += [s for s in deletion.sessions if s is not reaudit or not judged]
         if result.session is not None:
             extra.append(result.session)  # the audit that planned the change

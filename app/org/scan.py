@@ -25,6 +25,8 @@ from app.org.pool import AdaptivePool, Progress
 DISCLOSURE = ("Every audited member account logs root-type CloudTrail events (userIdentity.type Root, through "
               "sts:AssumeRoot from the management account): they can trip root-activity alarms in those accounts.")
 ROOT_SESSIONS = "RootSessions"
+CONTACT_PREFIX = "member.contacts."
+RETRYABLE = ("cancelled", "throttled", "timeout")  # reasons a later (resumed) run may do better on
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class ScanRequest:
     account_deadline: float = 60.0
     max_attempts: int = 5
     backoff: float = 0.2
+    contacts: bool = True  # also read each member's alternate contacts (app.org.contacts)
+    contacts_rate: float = 8.0  # account:GetAlternateContact requests per second, at most
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,9 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
         fixed = _without_audit(member, management, features)
         before = earlier.get(member.id)
         if fixed is None and before is not None and before.member.state == member.state:
-            results[member.id] = MemberResult(member, before.findings, True, before.session)
+            # Contacts read before are kept; ones the earlier run never got to are read again below.
+            kept = tuple(f for f in before.findings if not (f.id.startswith(CONTACT_PREFIX) and f.reason in RETRYABLE))
+            results[member.id] = MemberResult(member, kept, True, before.session)
             reused += 1
         elif fixed is None:
             to_audit.append(member.id)
@@ -129,6 +135,12 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
             results[account] = _unreached(by_id[account], Reason.CANCELLED, "The run was cancelled before this account was "
                                           "audited.", partition)
         cancelled, limits = outcome.cancelled, tuple(outcome.limits)
+    if request.contacts:  # a different API from AssumeRoot: read for every active member, reached or not
+        from app.org.contacts import scan_phase
+        unread = [m for m in chosen if not any(f.id.startswith(CONTACT_PREFIX) for f in results[m.id].findings)]
+        extra, cancelled = scan_phase(context, unread, management, partition, cancel=cancel, on_progress=on_progress,
+                                      rate=request.contacts_rate, skip=cancelled)
+        results = {k: MemberResult(r.member, r.findings + extra.get(k, ()), r.reached, r.session, r.reason) for k, r in results.items()}
     return OrgScan(org_id, management, identity["Arn"], features, started, datetime.now(timezone.utc),
                    tuple(results[m.id] for m in chosen), cancelled, limits, notices, reused)
 

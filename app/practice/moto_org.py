@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.practice import moto_gaps, moto_org_admin, moto_org_delete
+from app.practice import moto_gaps, moto_org_admin, moto_org_contacts, moto_org_delete
 
 _READS = frozenset({"ListAccessKeys", "ListSigningCertificates", "GetLoginProfile", "ListMFADevices", "GetUser",
                     "GetAccessKeyLastUsed"})
@@ -87,6 +87,7 @@ def install() -> None:
         _patch_list_accounts()
         moto_org_admin.install()  # trusted access, delegated administrators, IAM features for the delegated admin
         moto_org_delete.install()  # the root-session deletions
+        moto_org_contacts.install()  # Account Management calls with AccountId, as AWS enforces them
         _installed = True
 
 

@@ -16,6 +16,9 @@ from app.practice.account import ACCOUNT_ID, REGION, SEED_KEY_ID, PracticeAccoun
 
 MEMBER_COUNT = 50
 ORGANIZATION_ID = "o-rwpractice01"
+# The simulation has no AWS quota to respect: its contacts are read faster than the 8 requests/s
+# Rootwarden allows itself against AWS (SPEC §12), so a practice run takes seconds, not minutes.
+CONTACT_READS_PER_SECOND = 100.0
 HOSTILE_NAME = "<b>ALL PASSED</b>\x1b[2J\x07\u202e evil"
 
 
@@ -39,6 +42,12 @@ SLOW = (16, 17)  # every call in their root session takes LATENCY seconds longer
 LATENCY = 0.05
 HOSTILE = 18  # its name carries markup and terminal control characters
 SCP_WITH_EXEMPTION = 19  # denies root, but exempts root sessions (Null aws:AssumedRoot)
+MISSING_SECURITY_CONTACT = (20, 21, 22, 23, 24)  # no security alternate contact (billing and operations set)
+NO_CONTACTS = 25  # none of the three alternate contacts
+# Member 18's security contact is named with markup (valid data, shown as its characters); its
+# operations contact's name holds terminal control characters (an answer no check may pass).
+HOSTILE_CONTACT_NAME = "<b>ALL PASSED</b> <script>x</script>"
+CONTROL_CONTACT_NAME = "Ops\x1b[2J\x07\u202e team"
 
 _DENY_ROOT = {"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyRootUser", "Effect": "Deny", "Action": "*", "Resource": "*",
@@ -106,6 +115,7 @@ def seed_organization(now: datetime, features: bool = True) -> str:
     moto_org.faults(member_id(THROTTLED)).throttle_assume_root = THROTTLE_COUNT
     for n in SLOW:
         moto_org.faults(member_id(n)).latency = LATENCY
+    _seed_contacts()
     return org_id
 
 
@@ -178,3 +188,19 @@ def _mark_accounts() -> None:
             account.status = account.state = "SUSPENDED"
         if account.id == member_id(INVITED):
             account.joined_method = "INVITED"
+
+
+def _seed_contacts() -> None:
+    """Alternate contacts on every member except the missing ones listed above."""
+    from app.practice import moto_org_contacts
+
+    moto_org_contacts.reset()
+    for n in range(1, MEMBER_COUNT + 1):
+        for kind in ("SECURITY", "BILLING", "OPERATIONS"):
+            if n == NO_CONTACTS or (kind == "SECURITY" and n in MISSING_SECURITY_CONTACT):
+                continue
+            name = f"{kind.capitalize()} team {n:02d}"
+            if n == HOSTILE:
+                name = {"SECURITY": HOSTILE_CONTACT_NAME, "OPERATIONS": CONTROL_CONTACT_NAME}.get(kind, name)
+            moto_org_contacts.store_contact(member_id(n), kind, name, f"{kind.capitalize()} contact",
+                                            f"{kind.lower()}-{n:02d}@practice.example", "+1 206 555 0100")

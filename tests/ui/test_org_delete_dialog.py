@@ -16,7 +16,7 @@ from ui.org.delete_dialog import DeleteRootCredentialsDialog
 def test_listing_and_typed_confirmation(qtbot, organization):
     moto_gaps.extras(member_id(HOSTILE)).root.password = True
     accounts = tuple(member_id(n) for n in (PASSWORD_AND_MFA[0], HOSTILE, SCP_DENIES_ROOT, 20))
-    preparation = prepare(organization.aws_context(), ScanRequest(accounts=accounts, backoff=0.01))
+    preparation = prepare(organization.aws_context(), ScanRequest(accounts=accounts, backoff=0.01, contacts_rate=500.0))
     dialog = DeleteRootCredentialsDialog(None, preparation)
     qtbot.addWidget(dialog)
     dialog.show()
