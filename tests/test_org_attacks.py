@@ -51,7 +51,6 @@ def _check(result, account: str, check_id: str):
 
 
 # -- 1. false pass / coverage ---------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="inventory.list_members accepts an account listed twice")
 def test_an_account_listed_twice_is_not_counted_twice(organization):
     """MEDIUM. ListAccounts pages that repeat an account (pages shifting while the organization
     changes) were taken as two accounts: the practice organization's true coverage 48 of 49
