@@ -111,7 +111,6 @@ def test_a_root_session_for_another_account_is_not_judged_as_the_target(organiza
     assert _check(result, keyed, "member.root-access-keys").status != Status.PASS
 
 
-@pytest.mark.xfail(strict=True, reason="scan._features indexes EnabledFeatures unchecked")
 def test_organizations_features_without_its_list_is_unknown_not_a_crash(organization):
     """LOW. iam:ListOrganizationsFeatures answering without EnabledFeatures (the field is not
     required in the API's shape) raised KeyError out of the scan: "unexpected error", no audit."""
