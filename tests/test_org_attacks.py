@@ -167,7 +167,6 @@ def _signed_file(tmp_path, predicate, name="record.json"):
     return path, pem, key
 
 
-@pytest.mark.xfail(strict=True, reason="cli/org.as_text prints finding ids raw")
 def test_record_show_does_not_send_a_records_control_characters_to_the_terminal(predicate, tmp_path, capsys):
     """LOW. `record show` of an organization record signed by someone else (--public-key) printed
     each finding's id raw: a record can carry terminal escape sequences (clear screen, retitle,

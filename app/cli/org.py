@@ -326,6 +326,7 @@ def as_text(result: Any) -> str:
             lines.append(f"        all checks {shown[0].status.word} ({shown[0].reason}): {for_terminal(shown[0].summary)}")
             continue
         for finding in shown:
-            lines.append(f"        {finding.status.word:<7} {finding.id} ({finding.reason}): {for_terminal(finding.summary)}")
+            lines.append(f"        {finding.status.word:<7} {for_terminal(finding.id)} ({finding.reason}): "
+                         f"{for_terminal(finding.summary)}")
     lines.append("")
     return "\n".join(lines) + "\n"
