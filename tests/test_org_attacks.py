@@ -182,7 +182,6 @@ def test_record_show_does_not_send_a_records_control_characters_to_the_terminal(
     assert "member.root-access-keys" in out and "\x1b" not in out and "\x07" not in out
 
 
-@pytest.mark.xfail(strict=True, reason="org/record.ORG_ID uses $ with re.match")
 def test_an_organization_id_with_a_trailing_newline_is_not_an_organization_id(predicate, tmp_path):
     """LOW. ORG_ID used ``$``, which also matches before a final newline (app/account_id.py
     explains why it avoids ``$``): a record for "o-…\\n" verified, and folder() named a
