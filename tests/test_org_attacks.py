@@ -194,7 +194,6 @@ def test_an_organization_id_with_a_trailing_newline_is_not_an_organization_id(pr
         org_record.folder(predicate["organization_id"], base=tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="cli/record._extract prints no practice warning")
 def test_extract_of_a_practice_record_says_it_is_practice(predicate, tmp_path, capsys):
     """LOW. `record extract` of a practice organization record said only "matches the signed
     subject": the "evidence of nothing" warning that verify and show print was missing, on the
