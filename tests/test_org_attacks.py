@@ -223,7 +223,6 @@ def _run_bounded(pool: AdaptivePool, items: list, seconds: float = 10.0) -> tupl
     return box.get("result"), box.get("error"), not thread.is_alive()
 
 
-@pytest.mark.xfail(strict=True, reason="pool: an exception from give_up kills a worker and hangs run()")
 def test_a_failing_give_up_ends_the_run_instead_of_hanging_it():
     """MEDIUM (robustness). ``give_up`` raising on a worker thread left the in-flight count
     raised forever: every other worker waited for it, and ``run`` never returned (org verify
@@ -240,7 +239,6 @@ def test_a_failing_give_up_ends_the_run_instead_of_hanging_it():
     assert isinstance(error, RuntimeError)
 
 
-@pytest.mark.xfail(strict=True, reason="pool: an exception from on_progress kills a worker silently")
 def test_a_failing_progress_callback_is_not_reported_as_a_cancelled_run():
     """LOW (robustness). ``on_progress`` raising killed its worker thread silently (a traceback on
     stderr from threading's hook); with one worker the remaining accounts were then reported
