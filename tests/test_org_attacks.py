@@ -252,7 +252,7 @@ def test_a_failing_progress_callback_is_not_reported_as_a_cancelled_run():
     assert isinstance(error, RuntimeError) or (result is not None and not result.unfinished)
 
 
-def test_an_edited_state_cannot_widen_or_move_the_organization(organization, tmp_path):
+def test_a_saved_run_of_another_organization_is_refused(organization, tmp_path):
     """Sound (checked): a saved run of another organization is refused by scan."""
     from app.errors import InvalidInput
     from app.org import resume
