@@ -345,9 +345,9 @@ def as_text(result: Any) -> str:
         for finding in shown:
             groups.setdefault((finding.status, finding.reason, finding.summary), []).append(finding.id)
         for (status, reason, summary), ids in groups.items():
-            named = ids[0] if len(ids) == 1 else ("all checks" if len(ids) == len(member.findings) else
+            named = for_terminal(ids[0]) if len(ids) == 1 else ("all checks" if len(ids) == len(member.findings) else
                                                   "the root-credential checks" if set(ids) == _ROOT_CHECK_IDS else
-                                                  f"{len(ids)} checks ({', '.join(i.removeprefix('member.') for i in ids)})")
-            lines.append(f"        {status.word:<7} {named} ({reason}): {for_terminal(summary)}")
+                                                  f"{len(ids)} checks ({', '.join(for_terminal(i.removeprefix('member.')) for i in ids)})")
+            lines.append(f"        {status.word:<7} {named} ({for_terminal(reason)}): {for_terminal(summary)}")
     lines.append("")
     return "\n".join(lines) + "\n"

@@ -139,6 +139,8 @@ def _org_record_command(args: argparse.Namespace, record: Any, render_report: Ca
         print(f"Wrote {output} ({args.paper.upper()}) for the record of organization {record.organization_id}.")
         return 0
     if args.record_command == "extract":
+        if p.get("practice"):
+            print(f"rootwarden: {practice}", file=sys.stderr)  # stdout carries the extracted bytes only
         return _extract(args, record)
     if p.get("practice"):
         print(practice)

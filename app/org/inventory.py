@@ -1,8 +1,8 @@
 """The organization's member accounts (organizations:ListAccounts), read completely or not at all.
 
 ListAccounts answers in pages of at most 20 and may answer an empty page that still carries a
-``NextToken``; a token seen twice, or more pages than any organization can need, means the
-listing cannot be trusted and raises ``IncompleteListing`` — nothing is judged from part of an
+``NextToken``; a token seen twice, an account listed twice, or more pages than any organization
+can need, means the listing cannot be trusted and raises ``IncompleteListing`` — nothing is judged from part of an
 inventory. ``State`` is read (``Status`` is retired by AWS; used only when ``State`` is absent).
 Pure functions over an ``AwsContext``; safe from any thread.
 """
@@ -64,6 +64,8 @@ def list_members(call: Callable[..., dict[str, Any]], max_pages: int = MAX_PAGES
         if not isinstance(accounts, list):
             raise MalformedResponse(action, "no Accounts list")
         members += [_member(a, action) for a in accounts]
+        if len({m.id for m in members}) != len(members):  # pages that shifted: counting it twice is wrong coverage
+            raise IncompleteListing(action, "an account was listed twice")
         token = response.get("NextToken")
         if not token:
             return members

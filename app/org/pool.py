@@ -5,7 +5,8 @@ threads, of which at most ``limit`` work at once. ``limit`` starts at ``start``,
 below 1) when an item is throttled — ``work`` raises ``Throttled`` — and grows by one after
 ``limit`` successes in a row, up to ``max_workers``. A throttled item waits (exponential
 backoff) and is tried again, at most ``max_attempts`` times; then ``give_up(item, error)`` gives
-its result. Any other exception from ``work`` is a bug in the caller and is re-raised by ``run``.
+its result. Any other exception from ``work`` (or from ``give_up`` or ``on_progress``) is a bug in
+the caller: the run stops and ``run`` re-raises it.
 
 ``cancel`` (a ``threading.Event``) stops the run: no new item starts, items in flight finish,
 and the result keeps what was done plus the items never finished. Ctrl-C in the thread that
@@ -122,17 +123,17 @@ class AdaptivePool(Generic[T, R]):
                 continue
             item, attempts = taken
             try:
-                value = self._work(item)
-            except Throttled as throttled:
-                self._throttled(item, attempts + 1, throttled)
-                continue
-            except BaseException as error:  # a bug in work(): end the run and re-raise it from run()
-                with self._cond:
-                    self._error = error
-                    self._active -= 1
+                try:
+                    value = self._work(item)
+                except Throttled as throttled:
+                    self._throttled(item, attempts + 1, throttled)
+                    continue
+                self._finished(item, value, success=True)
+            except BaseException as error:  # a bug in work(), give_up() or on_progress(): end the run, re-raised by run()
+                with self._cond:  # (the in-flight count no longer matters: every worker stops on _error)
+                    self._error = self._error or error
                     self._cond.notify_all()
                 return
-            self._finished(item, value, success=True)
 
     def _has_pending(self) -> bool:
         with self._cond:

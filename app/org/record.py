@@ -31,7 +31,7 @@ from app.record.dsse import BadRecord
 
 PREDICATE_TYPE = "https://rootwarden.dev/org-record/v1"
 MODE = "org-verify"
-ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")  # used with fullmatch: "$" would accept a final newline
 SUFFIX = ".dsse.json"
 
 
@@ -167,7 +167,7 @@ def verify_bytes(data: bytes, public_key: Any) -> VerifiedOrgRecord:
 
 def _check_predicate(predicate: dict[str, Any]) -> None:
     what = "not a Rootwarden organization record"
-    if not isinstance(predicate.get("organization_id"), str) or not ORG_ID.match(predicate["organization_id"]):
+    if not isinstance(predicate.get("organization_id"), str) or not ORG_ID.fullmatch(predicate["organization_id"]):
         raise BadRecord(f"{what}: organization_id is not an organization ID (o-…)")
     if not is_account_id(predicate.get("management_account_id")):
         raise BadRecord(f"{what}: management_account_id is not a 12-digit string")
@@ -222,7 +222,7 @@ def extract(record: VerifiedOrgRecord, account_id: str) -> Extract:
 
 # -- where org records live, and drift -------------------------------------------------------------
 def folder(organization_id: str, base: Path | None = None, practice: bool = False) -> Path:
-    if not ORG_ID.match(organization_id):
+    if not ORG_ID.fullmatch(organization_id):
         raise ValueError("not an organization ID")
     return storage.records_root(base, practice) / f"organization-{organization_id}"
 

@@ -147,9 +147,12 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
 
 def _features(context: Any) -> tuple[str, ...] | None:
     try:
-        return tuple(context.call("iam", "ListOrganizationsFeatures")["EnabledFeatures"])
+        enabled = context.call("iam", "ListOrganizationsFeatures").get("EnabledFeatures")
     except AwsCallFailed:
         return None  # cannot tell: each member's AssumeRoot will say
+    if not isinstance(enabled, list) or not all(isinstance(f, str) for f in enabled):
+        return None  # a malformed answer tells nothing either
+    return tuple(enabled)
 
 
 def _placed(context: Any, members: list[Member], ou: str | None) -> tuple[list[Member], tuple[str, ...]]:
