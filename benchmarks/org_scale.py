@@ -492,7 +492,10 @@ def _limits(limits: tuple[int, ...]) -> str:
         else:
             parts.extend(f"→{limits[k]}" for k in range(i, j + 1))
         i = j + 1
-    return "".join(parts) + f"  ({len(limits)} values, {sum(b < a for a, b in zip(limits, limits[1:]))} halvings)"
+    if len(parts) > 12:  # a long oscillation: its start and end
+        parts = parts[:6] + [" … "] + parts[-5:]
+    return "".join(parts) + (f"  ({len(limits)} values, {sum(b < a for a, b in zip(limits, limits[1:]))} halvings, "
+                             f"lowest {min(limits)}, highest {max(limits)}, last {limits[-1]})")
 
 
 def report(r: Run, args: argparse.Namespace, peak_traced: int | None) -> None:
