@@ -98,7 +98,7 @@ class RootSessionOpener:
         self._boto = context.session
         self.region = region or context.region
         self.duration = duration
-        self._config = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=15,
+        self._config = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=15,
                               user_agent_appid="rootwarden")
         self._lock = threading.Lock()
         self._sts = self._regional_sts()
