@@ -22,7 +22,7 @@ from app.model import Status
 from app.org import record as org_record
 from app.org.pool import AdaptivePool
 from app.org.scan import ScanRequest, scan
-from app.practice.organization import ACTIVE_ROOT_KEY, MEMBER_COUNT, member_id
+from app.practice.organization import ACTIVE_ROOT_KEY, MEMBER_COUNT, PASSWORD_NO_MFA, member_id
 from app.record.completion import sign
 from app.record.dsse import BadRecord
 from app.record.signing_key import SigningKey
@@ -67,8 +67,6 @@ def test_an_account_listed_twice_is_not_counted_twice(organization):
         scan(Rewriting(organization.aws_context(), duplicate), ScanRequest(backoff=0.01))
 
 
-@pytest.mark.xfail(strict=True, reason="scan._placed: an account ListAccounts shows but the OU walk does not place is "
-                                       "silently dropped from an --ou scope (and silently left without OU otherwise)")
 def test_an_account_the_ou_walk_missed_is_not_silently_dropped_from_an_ou_scope(organization):
     """MEDIUM. With --ou, an account that ListAccounts lists but ListAccountsForParent did not
     (an account moved or created during the walk) vanished from the scope: no notice, no
@@ -89,8 +87,6 @@ def test_an_account_the_ou_walk_missed_is_not_silently_dropped_from_an_ou_scope(
     assert told or kept, "the account vanished from the scope without a word"
 
 
-@pytest.mark.xfail(strict=True, reason="member_audit.MemberAuditor.audit never checks that the AssumeRoot session is in "
-                                       "the target account (sts:GetCallerIdentity in the root session)")
 def test_a_root_session_for_another_account_is_not_judged_as_the_target(organization, monkeypatch):
     """MEDIUM (HIGH for deletion, which plans and deletes through the same unchecked session).
     AWS (or anything between) answering AssumeRoot for account A with a session in account B:
@@ -122,8 +118,6 @@ def test_organizations_features_without_its_list_is_unknown_not_a_crash(organiza
     assert result.coverage == (1, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="resume.MAX_AGE is 7 days: a resumed run reuses `pass` verdicts far older than "
-                                       "the 4 hours SPEC §2.2 already calls a stale source")
 def test_a_resumed_run_does_not_pass_an_account_that_gained_a_root_key_since(organization, tmp_path):
     """MEDIUM. A run saved three days ago is resumed: an account judged credential-free then, and
     given a root access key since, is still reported `pass` (exit 0 material) — its findings
@@ -292,3 +286,43 @@ def test_no_root_session_secret_reaches_outputs_state_or_record(organization, tm
     for credentials in issued:
         for secret in (credentials["SecretAccessKey"], credentials["SessionToken"]):
             assert not any(secret in text for text in texts)
+
+
+def test_a_delete_session_in_another_account_changes_nothing(organization, monkeypatch):
+    """HIGH before the fix: the deletion's AssumeRoot landing in another account (B) would have
+    deleted B's credentials as the confirmed plan for A. Now the session's identity is checked
+    (iam:GetUser) first: nothing changes in either account, and the reason says why."""
+    from moto.sts.responses import TokenResponse
+
+    from app.org.delete import ChangeOutcome, execute, prepare
+    from app.practice import moto_gaps
+
+    target, bystander = member_id(PASSWORD_NO_MFA[0]), member_id(PASSWORD_NO_MFA[1])
+    context = organization.aws_context()
+    preparation = prepare(context, ScanRequest(accounts=(target,), backoff=0.01))
+    original = TokenResponse.assume_root
+
+    def elsewhere(this):
+        get = this._get_param
+        deleting = "IAMDeleteRootUserCredentials" in str(get("TaskPolicyArn"))
+        this._get_param = lambda name, *a, **k: bystander if name == "TargetPrincipal" and deleting else get(name, *a, **k)
+        return original(this)
+
+    monkeypatch.setattr(TokenResponse, "assume_root", elsewhere)
+    run = execute(context, preparation.to_change, backoff=0.01)
+    (account,) = run.accounts
+    assert not account.changed and account.reason == "malformed-response" and "not that account's root user" in account.message
+    assert all(c.outcome == ChangeOutcome.NOT_ATTEMPTED for c in account.changes) or not account.changes
+    assert moto_gaps.extras(target).root.password and moto_gaps.extras(bystander).root.password
+
+
+def test_an_account_in_no_ou_is_named_in_a_notice(organization):
+    moved = member_id(2)
+
+    def lose(service, operation, answer):
+        if operation == "ListAccountsForParent":
+            answer = {**answer, "Accounts": [a for a in answer["Accounts"] if a["Id"] != moved]}
+        return answer
+
+    result = scan(Rewriting(organization.aws_context(), lose), ScanRequest(accounts=(moved,), backoff=0.01, contacts=False))
+    assert result.members[0].member.ou == "" and any(moved in n for n in result.notices)

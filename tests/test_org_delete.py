@@ -109,7 +109,7 @@ def test_deleting_every_shape_changes_only_the_planned_accounts_and_reaudits(org
     assert not touched & {member_id(SCP_DENIES_ROOT), member_id(SUSPENDED), member_id(FREE)}
     actions = [action for _, policy, action in calls if policy == "IAMDeleteRootUserCredentials"]
     assert sorted(set(actions)) == ["iam:DeactivateMFADevice", "iam:DeleteAccessKey", "iam:DeleteLoginProfile",
-                                    "iam:DeleteSigningCertificate"]
+                                    "iam:DeleteSigningCertificate", "iam:GetUser"]  # GetUser: the session's own account, checked first
     assert not {"iam:UpdateAccessKey", "iam:DeleteVirtualMFADevice"} & {a for _, _, a in calls}
     # The deactivated virtual device stays in the member account, unassigned.
     from moto.iam.models import iam_backends

@@ -91,8 +91,9 @@ def test_an_edited_saved_run_is_refused(cancelled_run, tmp_path):
 def test_an_old_or_foreign_saved_run_is_refused(organization, cancelled_run):
     _, key, path = cancelled_run
     state = resume.load(path, key.public_key())
-    with pytest.raises(BadRecord, match="older than 7 days"):
-        resume.load(path, key.public_key(), now=state.saved_at + timedelta(days=8))
+    assert resume.load(path, key.public_key(), now=state.saved_at + timedelta(hours=3)).results
+    with pytest.raises(BadRecord, match="older than 4 hours"):
+        resume.load(path, key.public_key(), now=state.saved_at + timedelta(hours=5))
     foreign = dataclasses.replace(state, organization_id="o-someoneelse1")
     with pytest.raises(RootwardenError, match="cannot be resumed here"):
         scan(organization.aws_context(), ScanRequest(), resume=foreign)

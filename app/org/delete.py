@@ -31,7 +31,7 @@ from app.errors import Throttled
 from app.model import Finding, Reason, Status
 from app.org import member_checks
 from app.org.member_audit import (MemberAuditor, MemberUnreachable, NoSuchEntity, RootFacts, RootSessionInfo,
-                                  RootSessionOpener, call)
+                                  RootSessionOpener, call, check_session_account)
 from app.org.pool import AdaptivePool, Progress
 from app.org.scan import OrgScan, ScanRequest, scan
 
@@ -237,6 +237,7 @@ def _run_account(run: _AccountRun, sessions: RootSessionOpener, auditor: MemberA
     if pending:
         try:
             info, iam = sessions.open(run.plan.account_id, TASK_POLICY)
+            check_session_account(iam, run.plan.account_id)  # never change another account than the confirmed one
         except MemberUnreachable as problem:
             if run.results:  # a later attempt could not get back in: the rest stays undone
                 return _finish(run, auditor, partition, _fail_rest(run, pending, problem))

@@ -143,6 +143,23 @@ class RootSessionOpener:
         return RootSessionInfo(account_id, arn, self.region, started, credentials["AccessKeyId"]), iam
 
 
+def confirm_account(user: Any, account_id: str) -> None:
+    """The root session's own identity (``iam:GetUser`` without UserName) must be the target's
+    root user: a session that acts in another account (a confused endpoint, a proxy, a bug)
+    is never judged — nor changed — as the target. Raises ``MemberUnreachable``."""
+    arn = user.get("Arn") if isinstance(user, dict) else None
+    parts = arn.split(":") if isinstance(arn, str) else []
+    if len(parts) != 6 or parts[2] != "iam" or parts[5] != "root" or parts[4] != account_id:
+        raise MemberUnreachable(Reason.MALFORMED_RESPONSE, f"The root session opened for {account_id} is not that account's "
+                                "root user (iam:GetUser names another identity): nothing was judged or changed in it.",
+                                {"action": "iam:GetUser", "identity": str(arn)[:200] if arn else None})
+
+
+def check_session_account(iam: Any, account_id: str) -> None:
+    """``confirm_account`` with one iam:GetUser call (allowed by every root-task policy that can change anything)."""
+    confirm_account(call(iam, "iam", "GetUser").get("User"), account_id)
+
+
 class MemberAuditor:
     """Audits member accounts' root users from the management account's ``AwsContext``.
     ``sessions`` may be shared with other root tasks (the deletion re-audits through it)."""
@@ -190,6 +207,7 @@ class MemberAuditor:
         user = read("GetUser").get("User")
         if not isinstance(user, dict):
             raise MemberUnreachable(Reason.MALFORMED_RESPONSE, "iam:GetUser answered without a User.")
+        confirm_account(user, account_id)
         return RootFacts(summary, password, user.get("PasswordLastUsed"), tuple(keys), mfa, certificates, session_info, calls[0] + 1)
 
     def _open_session(self, account_id: str) -> tuple[RootSessionInfo, Any]:

@@ -7,7 +7,7 @@ record-signing key as a DSSE envelope — a state file is an input that decides 
 edited by hand (an account turned to ``pass``) must be refused, not trusted. Resuming reads the
 inventory afresh and audits again every account that was not reached, is new, or changed state;
 accounts reached before keep their findings with their original ``checked_at``. States older
-than ``MAX_AGE`` are refused: old answers are not today's evidence.
+than ``MAX_AGE`` (4 hours) are refused: old answers are not today's evidence.
 
 Pure functions and file I/O; no Qt; safe from any thread (``SigningKey`` may block on the
 keyring: call from a worker thread in the UI).
@@ -26,7 +26,9 @@ from app.record.dsse import BadRecord
 
 SCHEMA = "rootwarden/org-scan-state-v1"
 PAYLOAD_TYPE = "application/vnd.rootwarden.org-state+json"
-MAX_AGE = timedelta(days=7)
+# As old as a source may be and still count (SPEC §2.2: the 4-hour credential report is the
+# limit); older answers are not reused — run the audit again.
+MAX_AGE = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def load(path: Path, public_key: Any, now: datetime | None = None) -> SavedState
         raise BadRecord(f"a saved organization run with a missing or malformed field ({type(error).__name__})") from None
     age = (now or datetime.now(timezone.utc)) - saved_at
     if age > MAX_AGE or age < -timedelta(minutes=5):
-        raise BadRecord(f"saved {saved_at:%Y-%m-%d %H:%M} UTC: older than {MAX_AGE.days} days (or in the future); "
+        raise BadRecord(f"saved {saved_at:%Y-%m-%d %H:%M} UTC: older than {MAX_AGE.total_seconds() / 3600:g} hours (or in the future); "
                         "its answers are not current — run the audit again")
     return state
 

@@ -168,7 +168,15 @@ def _placed(context: Any, members: list[Member], ou: str | None) -> tuple[list[M
         if ou is not None:
             raise
         return members, (f"The OU of each account could not be read ({error}); the OU column is empty.",)
-    return [replace(m, ou=where[m.id].path, ou_ids=where[m.id].ids) if m.id in where else m for m in members], ()
+    missed = [m.id for m in members if m.id not in where]
+    if missed and ou is not None:  # an account listed but not placed (moved during the walk?): the scope cannot be trusted
+        from app.errors import IncompleteListing
+
+        raise IncompleteListing("organizations:ListAccountsForParent", f"{len(missed)} account(s) listed by ListAccounts are in "
+                                f"no OU of the tree ({', '.join(missed[:5])}); run again")
+    notices = (f"{len(missed)} account(s) were in no OU when the tree was read ({', '.join(missed[:5])}"
+               f"{' …' if len(missed) > 5 else ''}); their OU is empty.",) if missed else ()
+    return [replace(m, ou=where[m.id].path, ou_ids=where[m.id].ids) if m.id in where else m for m in members], notices
 
 
 def _in_scope(members: list[Member], request: ScanRequest) -> list[Member]:
