@@ -43,7 +43,7 @@ class MemberRow:
     state: str
     verdict: Status
     verdict_word: str
-    not_passed: str  # "Password: Fail, MFA: Fail"; "" when nothing is wrong
+    not_passed: str  # "Fail: Password, MFA; Warning: Signing certificates"; "" when nothing is wrong
     unreached: str  # why the account was not audited; "" when it was
     is_management: bool
     rank: int  # VERDICT_ORDER index: 0 for the worst
@@ -60,7 +60,8 @@ def member_row(result: MemberResult, management_account_id: str) -> MemberRow:
     if not result.reached and len({(f.status, f.reason) for f in shown}) == 1:
         not_passed = f"All five: {shown[0].status.label}"
     else:
-        not_passed = ", ".join(f"{SHORT_NAMES.get(f.id, f.id)}: {f.status.label}" for f in shown)
+        not_passed = "; ".join(f"{status.label}: " + ", ".join(SHORT_NAMES.get(f.id, f.id) for f in shown if f.status is status)
+                               for status in VERDICT_ORDER if any(f.status is status for f in shown))
     unreached = "" if result.reached or not result.findings else _short(result.findings[0].summary)
     return MemberRow(result, member.id, _short(member.name), _short(member.ou), _short(member.state), verdict, verdict.label,
                      not_passed, unreached, member.id == management_account_id, VERDICT_ORDER.index(verdict))

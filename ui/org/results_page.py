@@ -17,15 +17,15 @@ from app.org.summary import coverage_line, details, rows
 from app.session import WizardSession
 from app.text_safety import for_terminal
 from ui.org.path import OrgState
-from ui.org.table_model import NO_OU, ROW_ROLE, VERDICT, MemberFilter, MemberTableModel
+from ui.org.table_model import NO_OU, ROW_ROLE, UNREACHED, VERDICT, MemberFilter, MemberTableModel
 from ui.plain import plain_label
 from ui.widgets.controls import button
 
 NEEDS_ATTENTION = (Status.FAIL, Status.UNKNOWN, Status.WARN)
 VERDICT_CHOICES: tuple[tuple[str, tuple[Status, ...] | None], ...] = (
-    ("All verdicts", None), ("Needs attention (Fail, Unknown, Warning)", NEEDS_ATTENTION),
+    ("All verdicts", None), ("Needs attention", NEEDS_ATTENTION),
     *((status.label, (status,)) for status in (Status.FAIL, Status.UNKNOWN, Status.WARN, Status.PASS, Status.NOT_APPLICABLE)))
-WIDTHS = (115, 230, 130, 95, 125, 300)  # the last column stretches
+WIDTHS = (105, 150, 80, 80, 100, 210)  # "Why not reached" takes what is left
 NO_SELECTION = "Select an account to see its five checks and what each found."
 
 
@@ -37,14 +37,20 @@ class ResultsPage(QWizardPage):
         self.setTitle("Member accounts")
         self.setSubTitle("Exceptions first. Nothing here is saved yet: for a file, run `rootwarden org verify --format json`.")
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
         self.coverage = plain_label()
         self.coverage.setAccessibleName("Coverage")
         self.coverage.setStyleSheet("font-weight: bold; font-size: 11pt")
-        layout.addWidget(self.coverage)
+        self.showing = QLabel()
+        self.showing.setAccessibleName("Accounts shown")
+        top.addWidget(self.coverage, 1)
+        top.addWidget(self.showing, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
 
         bar = QHBoxLayout()
         self.verdict_filter = QComboBox()
         self.verdict_filter.setAccessibleName("Show verdict")
+        self.verdict_filter.setToolTip("Needs attention: Fail, Unknown or Warning")
         for text, verdicts in VERDICT_CHOICES:
             self.verdict_filter.addItem(text, verdicts)
         self.ou_filter = QComboBox()
@@ -53,14 +59,11 @@ class ResultsPage(QWizardPage):
         self.text_filter = QLineEdit(placeholderText="Account ID or name")
         self.text_filter.setAccessibleName("Filter by account ID or name")
         self.text_filter.setClearButtonEnabled(True)
-        self.showing = QLabel()
-        self.showing.setAccessibleName("Accounts shown")
         for caption, widget in (("&Verdict:", self.verdict_filter), ("&OU:", self.ou_filter), ("&Find:", self.text_filter)):
             label = QLabel(caption)
             label.setBuddy(widget)
             bar.addWidget(label)
             bar.addWidget(widget, 1 if widget is self.text_filter else 0)
-        bar.addWidget(self.showing)
         layout.addLayout(bar)
 
         self.model = MemberTableModel(self)
@@ -75,18 +78,21 @@ class ResultsPage(QWizardPage):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         for column, width in enumerate(WIDTHS):
             header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(UNREACHED, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.sortByColumn(VERDICT, Qt.SortOrder.AscendingOrder)  # exceptions first
         layout.addWidget(self.table, 1)
 
         self.details = QPlainTextEdit(readOnly=True)  # plain text by construction
         self.details.setAccessibleName("Account details")
         self.details.setPlaceholderText(NO_SELECTION)
-        self.details.setMaximumHeight(150)
+        self.details.setMaximumHeight(self.details.fontMetrics().lineSpacing() * 9)
         layout.addWidget(self.details)
 
         footer = QHBoxLayout()

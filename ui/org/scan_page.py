@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QVBoxLayout, QWizardPage
 
 from app.org.pool import Progress
 from app.org.scan import DISCLOSURE, OrgScan, ScanRequest, scan
@@ -60,17 +60,26 @@ class ScanPage(QWizardPage):
         self.setTitle("Audit the member accounts")
         self.setSubTitle("Every member account's root user, read from the management account; no role is needed in the members.")
         layout = QVBoxLayout(self)
-        self.disclosure = plain_label(f"Before you start: {DISCLOSURE}")
+        layout.setSpacing(12)
+        box = QFrame()
+        box.setObjectName("disclosure")
+        box.setStyleSheet("QFrame#disclosure { border: 2px solid #d08a00; border-radius: 6px; }")
+        inside = QVBoxLayout(box)
+        heading = plain_label("Before you start: this audit shows up in CloudTrail")
+        heading.setStyleSheet("font-weight: bold")
+        self.disclosure = plain_label(DISCLOSURE)
         self.disclosure.setAccessibleName("CloudTrail disclosure")
-        self.disclosure.setFrameShape(QFrame.Shape.StyledPanel)
-        self.disclosure.setStyleSheet("QLabel { border: 2px solid #d08a00; border-radius: 6px; padding: 10px; font-weight: bold; }")
-        layout.addWidget(self.disclosure)
+        inside.addWidget(heading)
+        inside.addWidget(self.disclosure)
+        layout.addWidget(box)
         what = plain_label(WHAT_IT_DOES)
         what.setAccessibleName("What the audit does")
         layout.addWidget(what)
         bar = QHBoxLayout()
         self.start_button = button("&Start audit", "Start the audit of the member accounts", self.start)
-        self.cancel_button = button("Cancel", "Cancel the audit, keeping what was done", self.cancel)
+        self.start_button.setDefault(True)
+        self.start_button.setMinimumWidth(140)
+        self.cancel_button = button("Cancel audit", "Cancel the audit, keeping what was done", self.cancel)
         self.cancel_button.hide()
         bar.addWidget(self.start_button)
         bar.addWidget(self.cancel_button)
@@ -113,7 +122,7 @@ class ScanPage(QWizardPage):
             return
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("Cancel")
+        self.cancel_button.setText("Cancel audit")
         self.cancel_button.show()
         self.progress.setRange(0, 0)  # busy until the inventory is read
         self.progress.show()

@@ -25,7 +25,7 @@ COLUMNS = ("Account ID", "Name", "OU", "State", "Verdict", "Checks not passed", 
 ID, NAME, OU, STATE, VERDICT, NOT_PASSED, UNREACHED = range(len(COLUMNS))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the MemberRow itself
-NO_OU = "(OU not read)"
+NO_OU = "(not read)"
 Index = QModelIndex | QPersistentModelIndex
 
 

@@ -41,7 +41,8 @@ class WelcomePage(QWizardPage):
         self.reverify = QCommandLinkButton("&Re-verify", "Months later: every check at once, grouped by step, "
                                            "to confirm the account is still hardened.")
         self.organization = QCommandLinkButton("&Organization", "Audit every member account's root user from the "
-                                               "management account.")
+                                               "management account." + (" Here: a simulated organization of 50 member "
+                                                                        "accounts." if practice else ""))
         self.practice = QCommandLinkButton("&Practice account", "Try everything on a simulated account: no AWS account, "
                                            "credentials or network needed. Opens in a separate window.")
         for button, name in ((self.harden, "Harden an account"), (self.reverify, "Re-verify"), (self.organization, "Organization"),
