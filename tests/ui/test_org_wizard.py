@@ -86,6 +86,26 @@ def test_the_organization_entry_leads_through_connect_to_the_audit(qtbot, practi
     assert not page.isComplete()
 
 
+def test_outside_practice_the_entry_goes_to_connect_and_starts_no_simulation(qtbot, data_home):
+    from app.flow import FlowState
+    from app.session import WizardSession
+    from tests.memory_keyring import MemoryKeyring
+    from ui.wizard import RootwardenWizard
+
+    session = WizardSession(flow=FlowState(), keyring_backend=MemoryKeyring())
+    wizard = RootwardenWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    welcome = wizard.currentPage()
+    assert [b.isVisible() for b in (welcome.harden, welcome.reverify, welcome.organization, welcome.practice)] == [True] * 4
+    assert "simulated" not in welcome.organization.description()
+    shot(wizard, "00-welcome-organization-entry-real")
+    welcome.organization.click()
+    assert wizard.currentId() == PageId.CONNECT and session.practice is None and session.identity is None
+    assert wizard.currentPage().connect_button.isVisible()  # the real Connect page, waiting for the user
+    assert step_words(wizard) == ["Welcome: Done", "Connect: Current", "Audit the members: Not yet", "Member accounts: Not yet"]
+
+
 def test_the_disclosure_is_shown_and_nothing_runs_before_start(qtbot, practice_wizard, monkeypatch):
     from ui.org import scan_page
 

@@ -43,6 +43,8 @@ class ResultsPage(QWizardPage):
         self.coverage.setStyleSheet("font-weight: bold; font-size: 11pt")
         self.showing = QLabel()
         self.showing.setAccessibleName("Accounts shown")
+        self.showing.setMinimumWidth(self.showing.fontMetrics().horizontalAdvance("Showing 100000 of 100000 accounts"))
+        self.showing.setAlignment(Qt.AlignmentFlag.AlignRight)
         top.addWidget(self.coverage, 1)
         top.addWidget(self.showing, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(top)
