@@ -423,3 +423,29 @@ def test_a_selection_follows_its_row_when_sorted(qtbot, ten_thousand):
     chosen = proxy.data(view.currentIndex(), ROW_ROLE).account_id
     view.sortByColumn(ID, Qt.SortOrder.DescendingOrder)
     assert proxy.data(view.currentIndex(), ROW_ROLE).account_id == chosen and view.currentIndex().row() == 96
+
+
+def test_the_simulation_is_not_switched_while_an_audit_is_still_stopping(qtbot, practice_wizard):
+    from app.practice.account import PracticeAccount
+
+    wizard = practice_wizard
+    page = on_scan_page(qtbot, wizard)
+    auditor = page.auditor = GatedAuditor(wizard.session.aws, free=0)
+    auditor.throttled_once = True
+    organization = wizard.session.practice
+    try:
+        page.start_button.click()
+        qtbot.waitUntil(lambda: len(auditor.started) > 0, timeout=TIMEOUT)
+        wizard.back()  # stops the audit; the accounts in flight still run on the simulation
+        wizard.back()
+        welcome = wizard.currentPage()
+        welcome.harden.click()
+        assert wizard.currentId() == PageId.WELCOME and wizard.session.practice is organization
+        assert welcome.preparing.isVisible() and "still stopping" in welcome.preparing.text()
+    finally:
+        auditor.gate.set()
+    qtbot.waitUntil(lambda: not wizard.org.busy, timeout=TIMEOUT)
+    assert wizard.org.result is None  # a run left by Back delivers nothing
+    welcome.harden.click()
+    qtbot.waitUntil(lambda: wizard.session.identity is not None, timeout=TIMEOUT)
+    assert type(wizard.session.practice) is PracticeAccount and not welcome.preparing.isVisible()

@@ -32,6 +32,7 @@ LABELS = {PageId.WELCOME: "Welcome", PageId.CONNECT: "Connect", OrgPage.SCAN: "A
 class OrgState:
     chosen: bool = False  # the Welcome page's Organization entry was taken
     result: OrgScan | None = None  # the last audit, complete or cancelled
+    busy: bool = False  # an audit is running (or still stopping): its simulation must not be stopped
 
 
 def next_org_page(page: int) -> int | None:

@@ -137,6 +137,7 @@ class ScanPage(QWizardPage):
             return scan(context, request, on_progress=progress, cancel=stop, auditor=auditor,
                         on_audit_start=lambda count: progress(AuditStarted(count)))
 
+        self.org.busy = True
         self.task = run_task(operation, self._finished, self._failed, self._progressed)
         self.task.done.connect(self._ended)
         self.completeChanged.emit()
@@ -186,6 +187,7 @@ class ScanPage(QWizardPage):
     def _ended(self) -> None:
         """The audit has really ended (finished, failed, or cancelled by Back)."""
         self.task, self._cancel = None, None
+        self.org.busy = False
         self.cancel_button.hide()
         self.throttling.hide()
         self.start_button.setEnabled(True)

@@ -74,6 +74,10 @@ class WelcomePage(QWizardPage):
     def _choose(self, mode: Mode) -> None:
         from ui.org.practice import is_organization
 
+        if is_organization(self.session.practice) and self.org.busy:
+            self._say("The organization audit is still stopping; choose again in a moment.")
+            return
+        self.preparing.hide()
         self.org.chosen = False
         if is_organization(self.session.practice):  # the single-account flow runs on the plain practice account
             self.session.practice.stop()
@@ -94,9 +98,7 @@ class WelcomePage(QWizardPage):
         previous = self.session.practice
         self.session.practice = self.session.aws = self.session.identity = None
         self._enable_choices(False)
-        self.preparing.setStyleSheet("")
-        self.preparing.setText("Preparing the practice organization (50 simulated member accounts)…")
-        self.preparing.show()
+        self._say("Preparing the practice organization (50 simulated member accounts)…")
 
         def ready(practice: object) -> None:
             self.session.practice = practice
@@ -108,10 +110,14 @@ class WelcomePage(QWizardPage):
             from ui.errors import message_for
 
             self._enable_choices(True)
-            self.preparing.setStyleSheet("color: #d64541")
-            self.preparing.setText(". ".join(message_for(error)))
+            self._say(". ".join(message_for(error)), problem=True)
 
         run_task(lambda progress, cancelled: switch_to_organization(previous), ready, failed)
+
+    def _say(self, text: str, problem: bool = False) -> None:
+        self.preparing.setStyleSheet("color: #d64541" if problem else "")
+        self.preparing.setText(text)
+        self.preparing.show()
 
     def _enable_choices(self, enabled: bool) -> None:
         for choice in (self.harden, self.reverify, self.organization):
