@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QFrame, QMessageBox, QWidget, QWizard
 
-from app.flow import PAGE_STEPS, PageId, next_page
+from app.flow import PAGE_STEPS, Mode, PageId, next_page
 from app.model import Step
 from app.session import WizardSession
 from ui.pages.checklist import ChecklistPage
@@ -13,6 +13,9 @@ from ui.pages.done import DonePage
 from ui.pages.review import ReviewPage
 from ui.pages.step_page import StepPage
 from ui.pages.welcome import WelcomePage
+from ui.org.path import OrgPage, OrgState, next_org_page
+from ui.org.results_page import ResultsPage
+from ui.org.scan_page import ScanPage
 from ui.panels.alerts import AlertsPanel
 from ui.panels.console_only import IdentityPanel, RootKeysPanel, RootMfaPanel
 from ui.panels.contacts import ContactsPanel
@@ -34,18 +37,21 @@ class RootwardenWizard(QWizard):
         super().__init__()
         self.session = session
         self._leaving = False  # a save-then-leave is running
+        self.org = OrgState()  # the Organization path (ui.org): chosen on Welcome, its last audit
         practice = " — practice account" if session.flow.practice else ""
         self.setWindowTitle(f"Rootwarden{practice}")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setPage(PageId.WELCOME, WelcomePage(session))
+        self.setPage(PageId.WELCOME, WelcomePage(session, self.org))
         self.setPage(PageId.CONNECT, ConnectPage(session))
         for page, step in PAGE_STEPS.items():
             self.setPage(page, StepPage(session, step, PANELS[step]))
         self.setPage(PageId.CHECKLIST, ChecklistPage(session))
         self.setPage(PageId.REVIEW, ReviewPage(session))
         self.setPage(PageId.DONE, DonePage(session))
+        self.setPage(OrgPage.SCAN, ScanPage(session, self.org))
+        self.setPage(OrgPage.RESULTS, ResultsPage(session, self.org))
         self.setStartId(PageId.WELCOME)
         self.step_list = StepList(self)
         self.setSideWidget(self.step_list)
@@ -103,8 +109,23 @@ class RootwardenWizard(QWizard):
         run_task(lambda p, c: sign_or_keep_unsigned(predicate, self.session.keyring_backend), saved, failed, pool=change_pool())
 
     def nextId(self) -> int:
-        following = next_page(PageId(self.currentId()), self.session.flow)
+        if self.org.chosen or self.currentId() in set(OrgPage):  # Qt may ask while leaving an org page
+            following = next_org_page(self.currentId())
+        else:
+            following = next_page(PageId(self.currentId()), self.session.flow)
         return -1 if following is None else int(following)
+
+    def check_management_account(self) -> None:
+        """From the organization's table to the single-account re-verification of the account
+        connected (the management account), on the same connection: back to Connect, then on."""
+        self.org.chosen = False
+        self.session.flow.mode = Mode.REVERIFY
+        for _ in range(len(self.visitedIds())):
+            if self.currentId() == PageId.CONNECT:
+                break
+            self.back()
+        self.step_list.refresh()
+        self.next()
 
 
 def ask_before_leaving(parent: QWidget, changes: int) -> str:

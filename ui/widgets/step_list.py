@@ -1,7 +1,7 @@
 """The step list beside the wizard's pages: every page of the path with its status as an icon
 and a word, and a jump back to any visited page (click, or Enter on the focused entry).
 
-It renders ``app.steps.outline``; the jump is ``QWizard.back()`` repeated, so each page left is
+It renders ``app.steps.outline`` (on the Organization path, ``ui.org.path.org_outline``); the jump is ``QWizard.back()`` repeated, so each page left is
 cleaned up exactly as with the Back button. UI thread only.
 """
 from __future__ import annotations
@@ -88,17 +88,24 @@ class StepList(QListWidget):
         self.itemClicked.connect(self._chosen)
         wizard.currentIdChanged.connect(lambda _: self.refresh())
 
-    def _history(self) -> list[PageId]:
-        return [PageId(i) for i in self.wizard.visitedIds() if i >= 0]
+    def _history(self) -> list[int]:
+        return [i for i in self.wizard.visitedIds() if i >= 0]
 
-    def _is_commit(self, page: PageId) -> bool:
+    def _is_commit(self, page: int) -> bool:
         return self.wizard.page(int(page)).isCommitPage()
 
     def refresh(self) -> None:
         """Rebuild the entries from the session and the wizard's history."""
+        from ui.org.path import org_outline
+
         session = self.wizard.session
-        views = {step: session.step_view(step) for step in Step}
-        self.entries = outline(session.flow, views, self._history(), self._is_commit)
+        org = getattr(self.wizard, "org", None)
+        if org is not None and org.chosen:
+            self.entries = org_outline(org, self._history(), self._is_commit)
+        else:
+            views = {step: session.step_view(step) for step in Step}
+            history = [PageId(i) for i in self._history() if i in set(PageId)]
+            self.entries = outline(session.flow, views, history, self._is_commit)
         keep = self.currentRow()
         self.blockSignals(True)
         self.clear()
@@ -132,9 +139,9 @@ class StepList(QListWidget):
         super().keyPressEvent(event)
 
     def _chosen(self, item: QListWidgetItem) -> None:
-        self.jump_to(PageId(item.data(Qt.ItemDataRole.UserRole)))
+        self.jump_to(item.data(Qt.ItemDataRole.UserRole))
 
-    def jump_to(self, target: PageId) -> bool:
+    def jump_to(self, target: int) -> bool:
         """Go back to ``target`` as the Back button would, page by page; False if not possible."""
         history = self._history()
         if not can_jump_back(history, target, self._is_commit):
