@@ -3,7 +3,9 @@
 The table is ``ui.org.table_model`` (a model/view, smooth at 10,000 rows); selecting a row
 shows its five findings in the details pane, as plain text. The management account is not
 audited through a root session: a button takes this connection to the single-account
-re-verification of its root user. The last page of the Organization path for now. UI thread only.
+re-verification of its root user. *Delete root credentials in the shown accounts…* audits those
+accounts again, shows the deletion confirmation (``ui.org.delete_dialog``) and runs the deletion;
+the table then shows each account's re-audit. UI thread only.
 """
 from __future__ import annotations
 
@@ -19,7 +21,10 @@ from app.text_safety import for_terminal
 from ui.org.path import OrgState
 from ui.org.table_model import NO_OU, ROW_ROLE, UNREACHED, VERDICT, MemberFilter, MemberTableModel
 from ui.plain import plain_label
+from ui.tasks import change_pool, run_task
 from ui.widgets.controls import button
+
+CREDENTIAL_FREE = "member.root-credential-free"
 
 NEEDS_ATTENTION = (Status.FAIL, Status.UNKNOWN, Status.WARN)
 VERDICT_CHOICES: tuple[tuple[str, tuple[Status, ...] | None], ...] = (
@@ -35,7 +40,7 @@ class ResultsPage(QWizardPage):
         self.session, self.org = session, org
         self.shown: OrgScan | None = None
         self.setTitle("Member accounts")
-        self.setSubTitle("Exceptions first. Nothing here is saved yet: for a file, run `rootwarden org verify --format json`.")
+        self.setSubTitle("Exceptions first. Filter, then fix the shown accounts; Next reviews and signs the record.")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.coverage = plain_label()
@@ -97,6 +102,17 @@ class ResultsPage(QWizardPage):
         self.details.setMaximumHeight(self.details.fontMetrics().lineSpacing() * 9)
         layout.addWidget(self.details)
 
+        fixes = QHBoxLayout()
+        self.delete_button = button("&Delete root credentials in the shown accounts…",
+                                    "Delete root credentials in the accounts shown", self.delete_shown)
+        self.delete_button.setToolTip("Audits the shown accounts that still have root credentials again, lists exactly what "
+                                      "will be deleted in each, and asks you to type DELETE and the number of accounts.")
+        self.fix_state = plain_label()
+        self.fix_state.setAccessibleName("Fix status")
+        fixes.addWidget(self.delete_button)
+        fixes.addWidget(self.fix_state, 1)
+        layout.addLayout(fixes)
+
         footer = QHBoxLayout()
         self.management_button = button("Check the &management account's root user…",
                                         "Check the management account's root user", self.check_management_account)
@@ -154,6 +170,78 @@ class ResultsPage(QWizardPage):
     def _selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         self.details.setPlainText(details(row.result) if row is not None else "")
+
+    # -- deleting member root credentials ------------------------------------------------------------
+    def with_root_credentials(self) -> list[str]:
+        """The shown accounts whose root user still has credentials (reached, credential-free failing)."""
+        found = []
+        for row_number in range(self.proxy.rowCount()):
+            row = self.proxy.data(self.proxy.index(row_number, 0), ROW_ROLE)
+            if row is not None and row.result.reached and any(
+                    f.id == CREDENTIAL_FREE and f.status == Status.FAIL for f in row.result.findings):
+                found.append(row.result.member.id)
+        return found
+
+    def delete_shown(self) -> None:
+        from app.org.delete import prepare
+        from app.org.scan import ScanRequest
+
+        accounts, context = self.with_root_credentials(), self.session.aws
+        if not accounts:
+            self.fix_state.setText("No shown account has root credentials left to delete.")
+            return
+        if context is None or self.org.busy:
+            return
+        self._busy(f"Auditing {len(accounts)} account(s) again to list exactly what would be deleted…")
+        request = ScanRequest(accounts=tuple(accounts), contacts=False)
+        run_task(lambda p, c: prepare(context, request), self._prepared, self._fix_failed, pool=change_pool())
+
+    def _prepared(self, preparation: object) -> None:
+        from ui.org.delete_dialog import confirm_deletion
+
+        self.org.busy = False
+        if not preparation.to_change:  # type: ignore[attr-defined]
+            self._idle("Nothing to delete: the accounts were audited again and have no root credentials that can be deleted now.")
+            return
+        if not confirm_deletion(self, preparation):
+            self._idle("Not confirmed: nothing was changed.")
+            return
+        from app.org.delete import execute
+
+        context, plans = self.session.aws, preparation.to_change  # type: ignore[attr-defined]
+        self._busy(f"Deleting root credentials in {len(plans)} account(s), then auditing each again…")
+        run_task(lambda p, c: execute(context, plans), self._deleted, self._fix_failed, pool=change_pool())
+
+    def _deleted(self, run: object) -> None:
+        self.org.work.record_deletion(run)
+        accounts = run.accounts  # type: ignore[attr-defined]
+        free = sum(1 for a in accounts if any(f.id == CREDENTIAL_FREE and f.status == Status.PASS for f in a.findings))
+        failed = sum(1 for a in accounts if a.failed or a.reason)
+        self.show_result(self.org.result)  # type: ignore[arg-type]
+        self._idle(f"{free} of {len(accounts)} account(s) now credential-free"
+                   + (f"; {failed} with a change that did not complete (see the account's details)" if failed else "")
+                   + ". Every change is in the record's change log.")
+
+    def _fix_failed(self, error: Exception) -> None:
+        from ui import errors
+
+        self._idle("Stopped: see the message. Changes made before it are kept in the change log.")
+        errors.show_error(self, error)
+
+    def _busy(self, text: str) -> None:
+        self.org.busy = True
+        self.fix_state.setText(text)
+        self.delete_button.setEnabled(False)
+        self.completeChanged.emit()
+
+    def _idle(self, text: str) -> None:
+        self.org.busy = False
+        self.fix_state.setText(text)
+        self.delete_button.setEnabled(True)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.org.busy
 
     def check_management_account(self) -> None:
         """Leave the table for the single-account re-verification, on the same connection."""
