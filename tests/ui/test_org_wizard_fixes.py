@@ -4,7 +4,6 @@ typed confirmation → review & sign → done, with the record verified from dis
 exported. Screenshots of the pages are kept in tests/screenshots/."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
