@@ -103,3 +103,60 @@ def test_fix_review_sign_and_export(qtbot, practice_wizard, monkeypatch, tmp_pat
     done.export_pdf.click()
     assert target.exists() and target.read_bytes().startswith(b"%PDF") and done.exported == target
     assert str(target) in done.state.text()
+
+
+class AnswerContactDialogs:
+    """Fills the real contact form (first with a bad e-mail, which it must refuse) and accepts
+    the real listing confirmation, keeping what it listed."""
+
+    def __init__(self) -> None:
+        from ui.org.contacts_dialog import ContactFormDialog, ListingConfirmation
+
+        self.form_type, self.listing_type = ContactFormDialog, ListingConfirmation
+        self.refused, self.listings = [], []
+        self.timer = QTimer(interval=10)
+        self.timer.timeout.connect(self._look)
+        self.timer.start()
+
+    def _look(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, self.form_type) and dialog.isVisible() and not getattr(dialog, "_answered", False):
+            dialog._answered = True
+            dialog.kind.setCurrentIndex(dialog.kind.findData("SECURITY"))
+            for label, value in (("Name", "<b>Sec</b> Team"), ("Title", "Security"), ("E-mail", "not-an-address"),
+                                 ("Phone", "+1 206 555 0100")):
+                dialog.edits[label].setText(value)
+            dialog.ok.click()
+            self.refused.append(dialog.problems.text() if dialog.isVisible() else "")
+            dialog.edits["E-mail"].setText("security@example.com")
+            screenshot(dialog, "org-wizard-contact-form")
+            dialog.ok.click()
+        elif isinstance(dialog, self.listing_type) and dialog.isVisible() and not getattr(dialog, "_answered", False):
+            dialog._answered = True
+            self.listings.append(dialog.listing.toPlainText())
+            screenshot(dialog, "org-wizard-contact-confirmation")
+            dialog.ok.click()
+
+
+def test_add_a_missing_contact_in_the_shown_accounts(qtbot, practice_wizard):
+    wizard = practice_wizard
+    page = scanned(qtbot, wizard)
+    page.verdict_filter.setCurrentIndex(page.verdict_filter.findText("Fail"))
+    filter_to(page, "21000000002")  # members 20–29: 20–25 miss contacts
+    shown = {m.id for m in page.shown_members()}
+    missing = {practice_org.member_id(n) for n in practice_org.MISSING_SECURITY_CONTACT + (practice_org.NO_CONTACTS,)}
+    assert shown == missing
+    answers = AnswerContactDialogs()
+    page.contact_button.click()
+    qtbot.waitUntil(lambda: bool(answers.listings) and not wizard.org.busy, timeout=TIMEOUT)
+    answers.timer.stop()
+    assert "E-mail: is not a valid address" in answers.refused[0]  # validated before any call
+    listing = answers.listings[0]
+    assert all(account in listing for account in missing) and "add security contact: (none) → name <b>Sec</b> Team" in listing
+    assert f"Contact added in {len(missing)} of {len(missing)} account(s)." in page.fix_state.text()
+    by_id = {m.member.id: m for m in wizard.org.result.members}
+    for account in missing:
+        security = next(f for f in by_id[account].findings if f.id == "member.contacts.security")
+        assert security.status.value == "pass"
+    log = [e for e in wizard.org.work.change_log if e["kind"] == "put-alternate-contact"]
+    assert {e["account_id"] for e in log} == missing and {e["outcome"] for e in log} == {"done"}

@@ -109,7 +109,10 @@ class ResultsPage(QWizardPage):
                                       "will be deleted in each, and asks you to type DELETE and the number of accounts.")
         self.fix_state = plain_label()
         self.fix_state.setAccessibleName("Fix status")
+        self.contact_button = button("Add a missing &contact in the shown accounts…",
+                                     "Add a missing alternate contact in the accounts shown", self.add_contact)
         fixes.addWidget(self.delete_button)
+        fixes.addWidget(self.contact_button)
         fixes.addWidget(self.fix_state, 1)
         layout.addLayout(fixes)
 
@@ -222,6 +225,92 @@ class ResultsPage(QWizardPage):
                    + (f"; {failed} with a change that did not complete (see the account's details)" if failed else "")
                    + ". Every change is in the record's change log.")
 
+    # -- alternate contacts ------------------------------------------------------------------------
+    def shown_members(self) -> list[object]:
+        """The shown member accounts a contact can be put on: ACTIVE, not the management account."""
+        found = []
+        for row_number in range(self.proxy.rowCount()):
+            row = self.proxy.data(self.proxy.index(row_number, 0), ROW_ROLE)
+            if row is not None and row.result.member.active and self.shown is not None \
+                    and row.result.member.id != self.shown.management_account_id:
+                found.append(row.result.member)
+        return found
+
+    def add_contact(self) -> None:
+        from ui.org.contacts_dialog import ask_contact
+
+        members, context = self.shown_members(), self.session.aws
+        if not members:
+            self.fix_state.setText("No shown account can take a contact (only ACTIVE member accounts can).")
+            return
+        if context is None or self.org.busy:
+            return
+        contact = ask_contact(self, len(members))
+        if contact is None:
+            return
+        reads, puts = self._contact_rates()
+        self._busy(f"Reading the {contact.contact_type.lower()} contact of {len(members)} account(s)…")
+
+        def planned(progress: object, cancelled: object) -> object:
+            from app.org import contacts_put
+            from app.org.contacts import AccountCaller
+            from app.org.rate import RateLimiter
+
+            return contacts_put.plan(AccountCaller(context, RateLimiter(reads)), members, [contact], overwrite=False)
+
+        run_task(planned, lambda plans: self._contact_planned(plans, puts), self._fix_failed, pool=change_pool())
+
+    def _contact_rates(self) -> tuple[float, float]:
+        from app.org.rate import CONTACT_PUTS, CONTACT_READS
+
+        if self.session.flow.practice:  # the simulation has no AWS quota
+            from app.practice.organization import CONTACT_READS_PER_SECOND
+
+            return CONTACT_READS_PER_SECOND, CONTACT_READS_PER_SECOND
+        return CONTACT_READS, CONTACT_PUTS
+
+    def _contact_planned(self, plans: list, puts: float) -> None:
+        from app.org import contacts_put
+        from app.text.org_contacts import contact_listing
+        from ui.org.contacts_dialog import confirm_listing
+
+        self.org.busy = False
+        changes = [p for p in plans if p.action == contacts_put.PUT]
+        if not changes:
+            self._idle("Nothing to add: every shown account has this contact already (or it could not be read).")
+            return
+        if not confirm_listing(self, f"Add the contact in {len(changes)} account(s)", contact_listing(plans, overwrite_hint=False),
+                               f"Add in {len(changes)} account(s)"):
+            self._idle("Not confirmed: nothing was changed.")
+            return
+        context, reads = self.session.aws, self._contact_rates()[0]
+        self._busy(f"Adding the contact in {len(changes)} account(s), then reading each back…")
+
+        def applied(progress: object, cancelled: object) -> object:
+            import threading
+
+            from app.org.contacts import AccountCaller, read_member_contacts
+            from app.org.rate import RateLimiter
+
+            reader = AccountCaller(context, RateLimiter(reads))
+            results = contacts_put.apply(AccountCaller(context, RateLimiter(puts)), reader, plans, threading.Event())
+            changed = sorted({r.planned.member.id for r in results})
+            findings = read_member_contacts(context, changed, RateLimiter(reads)) if changed else {}
+            return results, findings
+
+        run_task(applied, self._contact_applied, self._fix_failed, pool=change_pool())
+
+    def _contact_applied(self, outcome: tuple) -> None:
+        from app.org import contacts_put
+
+        results, findings = outcome
+        self.org.work.record_contacts(contacts_put.change_log(results), {k: tuple(v) for k, v in findings.items()})
+        done = sum(1 for r in results if r.result == contacts_put.DONE)
+        self.show_result(self.org.result)  # type: ignore[arg-type]
+        self._idle(f"Contact added in {done} of {len(results)} account(s)"
+                   + ("; see the accounts' details for the others." if done < len(results) else ".")
+                   + " Every change is in the record's change log.")
+
     def _fix_failed(self, error: Exception) -> None:
         from ui import errors
 
@@ -232,12 +321,14 @@ class ResultsPage(QWizardPage):
         self.org.busy = True
         self.fix_state.setText(text)
         self.delete_button.setEnabled(False)
+        self.contact_button.setEnabled(False)
         self.completeChanged.emit()
 
     def _idle(self, text: str) -> None:
         self.org.busy = False
         self.fix_state.setText(text)
         self.delete_button.setEnabled(True)
+        self.contact_button.setEnabled(True)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
