@@ -30,3 +30,20 @@ def error_of(call, **params) -> tuple[str, str]:
         call(**params)
     error = caught.value.response["Error"]
     return error["Code"], error["Message"]
+
+
+def issued_credentials(monkeypatch) -> list[dict]:
+    """Every credential set AssumeRoot hands out from now on (the simulated AWS side keeps them),
+    for sentinel tests: their secrets must appear nowhere Rootwarden writes."""
+    from moto.sts.responses import TokenResponse
+
+    issued: list[dict] = []
+    original = TokenResponse.assume_root
+
+    def spy(this):
+        answer = original(this)
+        issued.append(answer.result["Credentials"])
+        return answer
+
+    monkeypatch.setattr(TokenResponse, "assume_root", spy)
+    return issued

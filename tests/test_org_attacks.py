@@ -261,20 +261,12 @@ def test_a_saved_run_of_another_organization_is_refused(organization, tmp_path):
 def test_no_root_session_secret_reaches_outputs_state_or_record(organization, tmp_path, monkeypatch, capsys):
     """Sound (checked): the secrets AssumeRoot hands out reach no output format, state file,
     record, or repr of the results."""
-    from moto.sts.responses import TokenResponse
+    from tests.org_support import issued_credentials
 
     from app.cli.org import as_csv, as_json, as_text
     from app.org import resume
 
-    issued: list[dict] = []
-    original = TokenResponse.assume_root
-
-    def spy(this):
-        answer = original(this)
-        issued.append(answer.result["Credentials"])
-        return answer
-
-    monkeypatch.setattr(TokenResponse, "assume_root", spy)
+    issued = issued_credentials(monkeypatch)
     result = scan(organization.aws_context(), ScanRequest(backoff=0.01))
     key = SigningKey(MemoryKeyring())
     state = resume.save(result, {"accounts": None, "exclude": [], "ou": None}, key, folder=tmp_path)

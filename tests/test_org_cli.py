@@ -89,20 +89,12 @@ def test_org_policy_names_the_audit_task_policy():
 def test_root_session_secrets_never_reach_the_output(organization, monkeypatch, capsys, output):
     """Sentinel: every secret key and session token AssumeRoot handed out is captured at the
     simulated AWS side, then searched for in everything the command printed."""
-    from moto.sts.responses import TokenResponse
+    from tests.org_support import issued_credentials
 
     from app.cli import org as org_cli
     from app.cli.main import build_parser
 
-    issued = []
-    original = TokenResponse.assume_root
-
-    def spy(self):
-        answer = original(self)
-        issued.append(answer.result["Credentials"])
-        return answer
-
-    monkeypatch.setattr(TokenResponse, "assume_root", spy)
+    issued = issued_credentials(monkeypatch)
     monkeypatch.setattr(org_cli, "connect", lambda args: organization.aws_context())
     args = build_parser().parse_args(["org", "verify", "--no-contacts", "--format", output])
     assert org_cli.org_command(args) == 1

@@ -281,17 +281,9 @@ def test_exit_codes(organization, monkeypatch, capsys):
 
 
 def test_sentinel_no_session_secret_in_output_results_or_errors(organization, monkeypatch, capsys):
-    from moto.sts.responses import TokenResponse
+    from tests.org_support import issued_credentials
 
-    issued = []
-    original = TokenResponse.assume_root
-
-    def spy(self):
-        answer = original(self)
-        issued.append(answer.result["Credentials"])
-        return answer
-
-    monkeypatch.setattr(TokenResponse, "assume_root", spy)
+    issued = issued_credentials(monkeypatch)
     context = organization.aws_context()
     prepared = prepare(context, request(MFA, KEY, CERT))
     allowed = moto_org.TASK_POLICIES["IAMDeleteRootUserCredentials"]

@@ -23,23 +23,12 @@ from tests.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture
-def signed(organization, tmp_path):
+def signed(organization, tmp_path, monkeypatch):
     """One scan of the practice organization, signed; with the secrets AssumeRoot handed out."""
-    from moto.sts.responses import TokenResponse
+    from tests.org_support import issued_credentials
 
-    issued = []
-    original = TokenResponse.assume_root
-
-    def spy(self):
-        answer = original(self)
-        issued.append(answer.result["Credentials"])
-        return answer
-
-    TokenResponse.assume_root = spy
-    try:
-        result = scan(organization.aws_context(), ScanRequest(backoff=0.01, contacts_rate=500.0))
-    finally:
-        TokenResponse.assume_root = original
+    issued = issued_credentials(monkeypatch)
+    result = scan(organization.aws_context(), ScanRequest(backoff=0.01, contacts_rate=500.0))
     key = SigningKey(MemoryKeyring())
     saved = org_record.sign_and_save(org_record.org_predicate(result, operator="Dana", practice=True), key, base=tmp_path)
     return result, key, saved, issued

@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from app import storage
 from app.account_id import is_account_id
 from app.record import dsse, strict
-from app.record.completion import STATEMENT_TYPE, canonical, findings_digest, record_id, sign
+from app.record.completion import STATEMENT_TYPE, canonical, findings_digest, public_pem, record_id, sign, signed_statement
 from app.record.dsse import BadRecord
 
 PREDICATE_TYPE = "https://rootwarden.dev/org-record/v1"
@@ -139,13 +139,7 @@ def is_org_statement(body: bytes) -> bool:
 def verify_bytes(data: bytes, public_key: Any) -> VerifiedOrgRecord:
     """The org record, parsed strictly from the bytes the signature covers; every subject must
     match the predicate (one tampered account's findings fail the record)."""
-    body = dsse.verify(data, public_key)
-    statement = strict.loads(body, "not in-toto: the signed payload")
-    if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
-        raise BadRecord("not in-toto: the payload is not an in-toto Statement v1")
-    strict.exact_keys(statement, {"_type", "subject", "predicateType", "predicate"}, "not in-toto: the statement")
-    if statement["predicateType"] != PREDICATE_TYPE or not isinstance(statement["predicate"], dict):
-        raise BadRecord(f"not a Rootwarden organization record: predicateType is {str(statement['predicateType'])[:80]!r}")
+    statement = signed_statement(data, public_key, PREDICATE_TYPE, "a Rootwarden organization record")
     predicate = statement["predicate"]
     _check_predicate(predicate)
     found = statement["subject"]
@@ -159,10 +153,7 @@ def verify_bytes(data: bytes, public_key: Any) -> VerifiedOrgRecord:
         wrong = next((e["name"] for e, f in zip(expected, found) if e != f), None) if len(found) == len(expected) else None
         raise BadRecord("not in-toto: the subjects do not match the organization and its accounts"
                         + (f" ({str(wrong)[:80]} differs)" if wrong else " (a different number of subjects)"))
-    from cryptography.hazmat.primitives import serialization
-
-    pem = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-    return VerifiedOrgRecord(statement, record_id(data), dsse.keyid(public_key), pem)
+    return VerifiedOrgRecord(statement, record_id(data), dsse.keyid(public_key), public_pem(public_key))
 
 
 def _check_predicate(predicate: dict[str, Any]) -> None:
@@ -301,7 +292,7 @@ def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None
     """Sign the statement with the local key and keep it in the organization's folder (and at
     ``also_to``, never overwritten). ``previous_record`` is the latest org record of the folder
     that verifies under this key; drift is computed against it."""
-    from app.errors import RootwardenError
+    from app.record.history import write_copy
 
     private = signing_key.private_key()
     practice = bool(predicate.get("practice"))
@@ -309,11 +300,7 @@ def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None
     predicate = {**predicate, "previous_record": previous.record_id if previous else None}
     drift = tuple(compare(previous, predicate)) if previous else ()
     envelope = sign(build_statement(predicate), private)
-    if also_to is not None:
-        try:
-            storage.write_exclusive(also_to, envelope)
-        except FileExistsError:
-            raise RootwardenError(f"{also_to} already exists; choose another name (records are never overwritten).") from None
+    write_copy(also_to, envelope)
     where = folder(predicate["organization_id"], base, practice)
     where.mkdir(parents=True, exist_ok=True)
     path = storage.save_new_bytes(where, "org-record", envelope, SUFFIX)

@@ -445,3 +445,15 @@ def assign_virtual_mfa(account_id: str, serial: str, user_arn: str, partition: s
     device = iam_backends[account_id][partition].virtual_mfa_devices[serial]
     device.enable_date = now
     device.user = SimpleNamespace(path="/", name=user_arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1], id=account_id, arn=user_arn, create_date=now)
+
+
+def org_backend_of(account_id: str) -> Any:
+    """moto's organizations backend of the organization ``account_id`` manages or belongs to, or None."""
+    from moto.organizations.models import organizations_backends
+
+    for backends in list(organizations_backends.values()):
+        for backend in list(backends.values()):
+            org = backend.org
+            if org is not None and (org.master_account_id == account_id or any(a.id == account_id for a in backend.accounts)):
+                return backend
+    return None

@@ -145,7 +145,7 @@ def _patch_assume_root() -> None:
 def _check_caller(caller: str, target: str) -> None:
     """The caller must manage an organization with RootSessions enabled that ``target`` is a
     member of (not the management account itself), as AWS requires."""
-    backend = _org_backend_of(caller)
+    backend = moto_gaps.org_backend_of(caller)
     if backend is None or backend.org.master_account_id != caller:
         raise _service_error("AccessDenied", f"The account {caller} is not the management account of an organization.", 403)
     if target == caller or not any(a.id == target for a in backend.accounts):
@@ -154,15 +154,6 @@ def _check_caller(caller: str, target: str) -> None:
         raise _service_error("AccessDenied", "Privileged root actions (RootSessions) are not enabled for the organization.", 403)
 
 
-def _org_backend_of(account_id: str) -> Any:
-    from moto.organizations.models import organizations_backends
-
-    for backends in list(organizations_backends.values()):
-        for backend in list(backends.values()):
-            org = backend.org
-            if org is not None and (org.master_account_id == account_id or any(a.id == account_id for a in backend.accounts)):
-                return backend
-    return None
 
 
 # -- enforcement in a root session -----------------------------------------------------------------
@@ -210,7 +201,7 @@ def denying_scp(account_id: str, action: str) -> str | None:
     """The ARN of an SCP attached to ``account_id`` that denies ``action`` to its root user in a
     root session. Understood: Deny statements whose Action matches and whose conditions are
     ``StringLike``/``ArnLike`` on ``aws:PrincipalArn`` and ``Null`` on ``aws:AssumedRoot``."""
-    backend = _org_backend_of(account_id)
+    backend = moto_gaps.org_backend_of(account_id)
     account = next((a for a in backend.accounts if a.id == account_id), None) if backend else None
     for policy in getattr(account, "attached_policies", []) or []:
         if policy.type != "SERVICE_CONTROL_POLICY":

@@ -51,16 +51,6 @@ def _org_error(code: str, message: str) -> Exception:
     return OrganizationsClientError(code, message)
 
 
-def _backend_of(account_id: str) -> Any:
-    """moto's organizations backend of the organization ``account_id`` belongs to, or None."""
-    from moto.organizations.models import organizations_backends
-
-    for backends in list(organizations_backends.values()):
-        for backend in list(backends.values()):
-            org = backend.org
-            if org is not None and (org.master_account_id == account_id or any(a.id == account_id for a in backend.accounts)):
-                return backend
-    return None
 
 
 def delegated_admin_for(backend: Any, account_id: str, service: str | None = None) -> bool:
@@ -70,7 +60,7 @@ def delegated_admin_for(backend: Any, account_id: str, service: str | None = Non
 
 def _administered(caller: str, operation: str) -> Any:
     """The organization backend the caller may administer through ``operation``, or AWS's refusal."""
-    backend = _backend_of(caller)
+    backend = moto_gaps.org_backend_of(caller)
     if backend is None:
         raise _org_error("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
     if backend.org.master_account_id != caller and not delegated_admin_for(backend, caller):
@@ -106,7 +96,7 @@ def _patch_organizations() -> None:
     original_enable = OrganizationsResponse.enable_aws_service_access
 
     def enable_service_access(self: Any) -> str:
-        backend = _backend_of(self.current_account)
+        backend = moto_gaps.org_backend_of(self.current_account)
         if backend is None:
             raise _org_error("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
         if backend.org.master_account_id != self.current_account:
@@ -143,7 +133,7 @@ def _patch_iam_delegated_admin() -> None:
 
     def delegated(self: Any) -> Any:
         """The organization backend when the caller is IAM's delegated administrator, else None."""
-        backend = _backend_of(self.current_account)
+        backend = moto_gaps.org_backend_of(self.current_account)
         if backend is None or backend.org.master_account_id == self.current_account:
             return None
         return backend if delegated_admin_for(backend, self.current_account, IAM) else None

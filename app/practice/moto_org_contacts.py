@@ -24,6 +24,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from app.practice import moto_gaps
+
 ACCOUNT_PRINCIPAL = "account.amazonaws.com"
 _OWN_ID = " (The management account can only be managed using the standalone context from the management account.)"
 
@@ -112,7 +114,7 @@ def _caller_arn(response: Any) -> str:
 def _check(response: Any, target: str, action: str) -> None:
     caller = response.current_account
     denied = f"User: {_caller_arn(response)} is not authorized to perform: account:{action}"
-    backend = _organization_of(caller)
+    backend = moto_gaps.org_backend_of(caller)
     if backend is None:
         raise _error("AccessDeniedException", denied, 403)
     org = backend.org
@@ -126,15 +128,6 @@ def _check(response: Any, target: str, action: str) -> None:
         raise _error("AccessDeniedException", denied, 403)
 
 
-def _organization_of(account_id: str) -> Any:
-    from moto.organizations.models import organizations_backends
-
-    for backends in list(organizations_backends.values()):
-        for backend in list(backends.values()):
-            org = backend.org
-            if org is not None and (org.master_account_id == account_id or any(a.id == account_id for a in backend.accounts)):
-                return backend
-    return None
 
 
 def _validate_put(response: Any) -> None:

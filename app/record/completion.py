@@ -61,15 +61,28 @@ class VerifiedRecord:
         return str(self.predicate["account_id"])
 
 
-def verify_bytes(data: bytes, public_key: Any) -> VerifiedRecord:
-    """The record, parsed strictly from the bytes the signature covers (SPEC §6)."""
+def signed_statement(data: bytes, public_key: Any, predicate_type: str, kind: str) -> dict[str, Any]:
+    """The in-toto Statement the signature covers, with ``predicate_type`` and a dict predicate
+    (``kind`` names the record in the error: "a Rootwarden record")."""
     body = dsse.verify(data, public_key)
     statement = strict.loads(body, "not in-toto: the signed payload")
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
         raise BadRecord("not in-toto: the payload is not an in-toto Statement v1")
     strict.exact_keys(statement, {"_type", "subject", "predicateType", "predicate"}, "not in-toto: the statement")
-    if statement["predicateType"] != PREDICATE_TYPE or not isinstance(statement["predicate"], dict):
-        raise BadRecord(f"not a Rootwarden record: predicateType is {str(statement['predicateType'])[:80]!r}")
+    if statement["predicateType"] != predicate_type or not isinstance(statement["predicate"], dict):
+        raise BadRecord(f"not {kind}: predicateType is {str(statement['predicateType'])[:80]!r}")
+    return statement
+
+
+def public_pem(public_key: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+
+def verify_bytes(data: bytes, public_key: Any) -> VerifiedRecord:
+    """The record, parsed strictly from the bytes the signature covers (SPEC §6)."""
+    statement = signed_statement(data, public_key, PREDICATE_TYPE, "a Rootwarden record")
     predicate = statement["predicate"]
     _check_predicate(predicate)
     subjects = statement["subject"]
@@ -79,10 +92,7 @@ def verify_bytes(data: bytes, public_key: Any) -> VerifiedRecord:
     digest = strict.exact_keys(subject["digest"], {"sha256"}, "not in-toto: the subject's digest")
     if subject["name"] != f"aws-account/{predicate['account_id']}" or digest["sha256"] != findings_digest(predicate["findings"]):
         raise BadRecord("not in-toto: the subject does not match the account or the findings")
-    from cryptography.hazmat.primitives import serialization
-
-    pem = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-    return VerifiedRecord(statement, record_id(data), dsse.keyid(public_key), pem)
+    return VerifiedRecord(statement, record_id(data), dsse.keyid(public_key), public_pem(public_key))
 
 
 def _check_predicate(predicate: dict[str, Any]) -> None:

@@ -92,15 +92,21 @@ def sign_and_save(predicate: dict[str, Any], signing_key: Any, base: Path | None
     previous, _ = latest(predicate["account_id"], private.public_key(), base, practice)
     predicate = {**predicate, "previous_record": previous.record_id if previous else None}
     envelope = sign(build_statement(predicate), private)
-    if also_to is not None:
-        try:
-            storage.write_exclusive(also_to, envelope)
-        except FileExistsError:
-            raise RootwardenError(f"{also_to} already exists; choose another name (records are never overwritten).") from None
+    write_copy(also_to, envelope)
     path = save(predicate["account_id"], envelope, base, practice)
     from app.record.dsse import keyid
 
     return SavedRecord(path, record_id(envelope), keyid(private.public_key()))
+
+
+def write_copy(also_to: Path | None, envelope: bytes) -> None:
+    """The record's copy at a path the user chose (``--out``), never over an existing file."""
+    if also_to is None:
+        return
+    try:
+        storage.write_exclusive(also_to, envelope)
+    except FileExistsError:
+        raise RootwardenError(f"{also_to} already exists; choose another name (records are never overwritten).") from None
 
 
 def drift_since_latest(account_id: str, findings: list[dict[str, Any]], signing_key: Any,
