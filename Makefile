@@ -47,6 +47,7 @@ bench-ui: $(VENV)/.test-installed
 # Organization mode at scale: 5,000 simulated member accounts at an 80 ms round trip (goal ≤ 3 min).
 bench-org: $(VENV)/.test-installed
 	$(PY) benchmarks/org_scale.py
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/org_table_stall.py
 
 $(VENV)/.package-installed: pyproject.toml $(VENV)/.demo-installed
 	$(PY) -m pip install --quiet -e '.[gui,demo,package]'

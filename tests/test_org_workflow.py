@@ -15,7 +15,7 @@ NO_MFA = PASSWORD_NO_MFA[0]
 
 def test_a_deletion_updates_the_scan_and_reaches_the_record(organization, tmp_path):
     context = organization.aws_context()
-    flow = OrgWorkflow(context, practice=True)
+    flow = OrgWorkflow(practice=True)
     flow.record_scan(scan(context, ScanRequest(backoff=0.01, contacts_rate=500.0)))
     before = next(m for m in flow.scan.members if m.member.id == member_id(NO_MFA))
     assert "fail" in {f.status.value for f in before.findings} and not flow.changed

@@ -13,8 +13,12 @@ from ui.pages.done import DonePage
 from ui.pages.review import ReviewPage
 from ui.pages.step_page import StepPage
 from ui.pages.welcome import WelcomePage
+from app.org.workflow import OrgWorkflow
+from ui.org.done_page import OrgDonePage
 from ui.org.path import OrgPage, OrgState, next_org_page
+from ui.org.readiness_page import ReadinessPage
 from ui.org.results_page import ResultsPage
+from ui.org.review_page import OrgReviewPage
 from ui.org.scan_page import ScanPage
 from ui.panels.alerts import AlertsPanel
 from ui.panels.console_only import IdentityPanel, RootKeysPanel, RootMfaPanel
@@ -37,7 +41,8 @@ class RootwardenWizard(QWizard):
         super().__init__()
         self.session = session
         self._leaving = False  # a save-then-leave is running
-        self.org = OrgState()  # the Organization path (ui.org): chosen on Welcome, its last audit
+        # The Organization path (ui.org): chosen on Welcome; its readiness, audit, changes and record.
+        self.org = OrgState(work=OrgWorkflow(practice=session.flow.practice))
         practice = " — practice account" if session.flow.practice else ""
         self.setWindowTitle(f"Rootwarden{practice}")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -50,8 +55,11 @@ class RootwardenWizard(QWizard):
         self.setPage(PageId.CHECKLIST, ChecklistPage(session))
         self.setPage(PageId.REVIEW, ReviewPage(session))
         self.setPage(PageId.DONE, DonePage(session))
+        self.setPage(OrgPage.READINESS, ReadinessPage(session, self.org.work.record_readiness))
         self.setPage(OrgPage.SCAN, ScanPage(session, self.org))
         self.setPage(OrgPage.RESULTS, ResultsPage(session, self.org))
+        self.setPage(OrgPage.REVIEW, OrgReviewPage(session, self.org))
+        self.setPage(OrgPage.DONE, OrgDonePage(session, self.org))
         self.setStartId(PageId.WELCOME)
         self.step_list = StepList(self)
         self.setSideWidget(self.step_list)

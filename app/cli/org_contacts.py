@@ -93,10 +93,12 @@ def run(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     reader = AccountCaller(context, RateLimiter(CONTACT_READS), cancel=cancel)
     print(f"rootwarden: reading {len(members) * len(contacts)} contacts on {len(members)} accounts…", file=sys.stderr)
+    from app.text.org_contacts import contact_listing
+
     plans = contacts_put.plan(reader, members, contacts, overwrite=args.overwrite, trusted=trusted)
     changes = [p for p in plans if p.action == contacts_put.PUT]
     unreadable = [p for p in plans if p.action == contacts_put.UNREADABLE]
-    sys.stdout.write(_listing(plans))
+    sys.stdout.write(contact_listing(plans))
     if not changes:
         print("Nothing to change." + (" Some contacts could not be read (above): nothing was put there." if unreadable else ""))
         return 2 if unreadable else 0
@@ -127,30 +129,6 @@ def _chosen(members: list[Any], wanted: tuple[str, ...] | None, management: str)
     if inactive:
         raise InvalidInput("--accounts", f"not ACTIVE, so no contact can be put: {', '.join(inactive[:5])}")
     return [by_id[i] for i in dict.fromkeys(wanted)]
-
-
-def _listing(plans: list[Any]) -> str:
-    from app.org.contacts_put import PUT, SKIP, describe, fields
-
-    lines, last = ["Planned changes (nothing is changed before you confirm):"], None
-    kept = [p for p in plans if p.action == SKIP]
-    for p in plans:
-        if p.action == SKIP:
-            continue
-        if p.member.id != last:
-            lines.append(f"  {p.member.id}  {for_terminal(p.member.name)[:60]}")
-            last = p.member.id
-        kind = p.contact.contact_type.lower()
-        if p.action == PUT:
-            verb = "replace" if p.old else "add"
-            lines.append(f"    {verb} {kind} contact: {for_terminal(describe(p.old))} → {for_terminal(describe(fields(p.contact)))}")
-        else:
-            lines.append(f"    cannot read {kind} contact ({p.reason}): {for_terminal(p.note)} Nothing will be put here.")
-    if kept:
-        differing = sum("--overwrite" in p.note for p in kept)
-        lines.append(f"  Kept as they are: {len(kept)} contact(s) already set"
-                     + (f"; {differing} differ from this form (pass --overwrite to replace them)." if differing else "."))
-    return "\n".join(lines) + "\n"
 
 
 def _confirmed(args: argparse.Namespace, prompt: str) -> bool:

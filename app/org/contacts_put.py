@@ -116,3 +116,15 @@ def describe(values: dict[str, Any] | None) -> str:
         return "(none)"
     return f"name {values.get('Name', '')}, title {values.get('Title', '')}, e-mail {values.get('EmailAddress', '')}, " \
            f"phone {values.get('PhoneNumber', '')}"
+
+
+def change_log(results: list[PutResult]) -> list[dict[str, Any]]:
+    """The record's change log entries for ``results`` (no contact details beyond the type: the
+    findings carry what AWS now answers)."""
+    from datetime import datetime, timezone
+
+    from app.model import rfc3339
+
+    now = rfc3339(datetime.now(timezone.utc))
+    return [{"account_id": r.planned.member.id, "action": "account:PutAlternateContact", "target": r.planned.contact.contact_type,
+             "outcome": r.result, "time": now, "error_code": r.code or None, "message": r.message} for r in results]

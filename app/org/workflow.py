@@ -20,7 +20,6 @@ CONTACT = "put-alternate-contact"
 
 @dataclass
 class OrgWorkflow:
-    context: Any
     practice: bool = False
     readiness: Any = None  # app.org.readiness.Readiness, the latest read
     scan: Any = None  # app.org.scan.OrgScan, as it stands after the changes recorded since

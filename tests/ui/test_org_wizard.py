@@ -57,6 +57,10 @@ def on_scan_page(qtbot, wizard):
     wizard.currentPage().organization.click()
     qtbot.waitUntil(lambda: wizard.currentId() == PageId.CONNECT and wizard.session.identity is not None, timeout=TIMEOUT)
     wizard.next()
+    assert wizard.currentId() == OrgPage.READINESS  # read at once: the practice organization is ready
+    qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=TIMEOUT)
+    assert wizard.currentPage().readiness.ready
+    wizard.next()
     assert wizard.currentId() == OrgPage.SCAN
     return wizard.currentPage()
 
@@ -86,7 +90,7 @@ def test_the_organization_entry_leads_through_connect_to_the_audit(qtbot, practi
     page = on_scan_page(qtbot, wizard)
     assert isinstance(wizard.session.practice, practice_org.PracticeOrganization)
     assert wizard.session.identity.account_id == "123456789012"  # the practice organization's management account
-    assert step_words(wizard) == ["Welcome: Done", "Connect: Done", "Audit the members: Current", "Member accounts: Not yet"]
+    assert step_words(wizard) == ["Welcome: Done", "Connect: Done", "Readiness: Done", "Audit the members: Current", "Member accounts & fixes: Not yet", "Review & sign: Not yet", "Done: Not yet"]
     assert not page.isComplete()
 
 
@@ -107,7 +111,7 @@ def test_outside_practice_the_entry_goes_to_connect_and_starts_no_simulation(qtb
     welcome.organization.click()
     assert wizard.currentId() == PageId.CONNECT and session.practice is None and session.identity is None
     assert wizard.currentPage().connect_button.isVisible()  # the real Connect page, waiting for the user
-    assert step_words(wizard) == ["Welcome: Done", "Connect: Current", "Audit the members: Not yet", "Member accounts: Not yet"]
+    assert step_words(wizard) == ["Welcome: Done", "Connect: Current", "Readiness: Not yet", "Audit the members: Not yet", "Member accounts & fixes: Not yet", "Review & sign: Not yet", "Done: Not yet"]
 
 
 def test_the_disclosure_is_shown_and_nothing_runs_before_start(qtbot, practice_wizard, monkeypatch):
@@ -152,7 +156,8 @@ def test_a_full_practice_audit_fills_the_table_exceptions_first(qtbot, practice_
     assert by_id[practice_org.member_id(10)].not_passed == "Fail: Credential-free; Warning: Signing certificates"
     assert by_id[practice_org.member_id(CLEAR)].not_passed == "" and by_id[practice_org.member_id(CLEAR)].verdict is Status.PASS
     assert page.showing.text() == f"{MEMBERS} accounts"
-    assert step_words(wizard)[2:] == ["Audit the members: Done", "Member accounts: Needs action"]
+    assert step_words(wizard)[2:] == ["Readiness: Done", "Audit the members: Done", "Member accounts & fixes: Needs action",
+                                      "Review & sign: Not yet", "Done: Not yet"]
 
     icon = page.proxy.data(page.proxy.index(0, VERDICT), Qt.ItemDataRole.DecorationRole)
     assert not icon.isNull() and page.proxy.data(page.proxy.index(0, VERDICT)) == "Fail"  # colour and word
@@ -256,6 +261,7 @@ def test_the_single_account_practice_flow_stays_on_the_plain_practice_account(qt
 
     wizard = practice_wizard
     on_scan_page(qtbot, wizard)
+    wizard.back()
     wizard.back()
     wizard.back()
     assert wizard.currentId() == PageId.WELCOME
@@ -451,6 +457,7 @@ def test_the_simulation_is_not_switched_while_an_audit_is_still_stopping(qtbot, 
         page.start_button.click()
         qtbot.waitUntil(lambda: len(auditor.started) > 0, timeout=TIMEOUT)
         wizard.back()  # stops the audit; the accounts in flight still run on the simulation
+        wizard.back()
         wizard.back()
         welcome = wizard.currentPage()
         welcome.harden.click()

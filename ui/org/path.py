@@ -7,12 +7,13 @@ path is chosen and holds the last audit; the UI thread owns it.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
 
 from app.flow import PageId
 from app.org.scan import OrgScan
 from app.org.summary import account_verdict
+from app.org.workflow import OrgWorkflow
 from app.model import Status
 from app.steps import Progress
 from app.steps.outline import Entry, can_jump_back
@@ -21,18 +22,32 @@ from app.steps.outline import Entry, can_jump_back
 class OrgPage(enum.IntEnum):
     SCAN = 20
     RESULTS = 21
+    READINESS = 22
+    REVIEW = 23
+    DONE = 24
 
 
-ORG_PATH: tuple[int, ...] = (PageId.WELCOME, PageId.CONNECT, OrgPage.SCAN, OrgPage.RESULTS)
-LABELS = {PageId.WELCOME: "Welcome", PageId.CONNECT: "Connect", OrgPage.SCAN: "Audit the members",
-          OrgPage.RESULTS: "Member accounts"}
+ORG_PATH: tuple[int, ...] = (PageId.WELCOME, PageId.CONNECT, OrgPage.READINESS, OrgPage.SCAN, OrgPage.RESULTS, OrgPage.REVIEW,
+                             OrgPage.DONE)
+LABELS = {PageId.WELCOME: "Welcome", PageId.CONNECT: "Connect", OrgPage.READINESS: "Readiness", OrgPage.SCAN: "Audit the members",
+          OrgPage.RESULTS: "Member accounts & fixes", OrgPage.REVIEW: "Review & sign", OrgPage.DONE: "Done"}
 
 
 @dataclass
 class OrgState:
     chosen: bool = False  # the Welcome page's Organization entry was taken
-    result: OrgScan | None = None  # the last audit, complete or cancelled
-    busy: bool = False  # an audit is running (or still stopping): its simulation must not be stopped
+    busy: bool = False  # an audit or a change is running (or still stopping): its simulation must not be stopped
+    work: OrgWorkflow = field(default_factory=OrgWorkflow)  # readiness, the audit as it stands, changes, sessions
+    saved: Any = None  # app.org.record.SavedOrgRecord once signed
+
+    @property
+    def result(self) -> OrgScan | None:
+        """The last audit (complete or cancelled), with the changes made since applied."""
+        return self.work.scan
+
+    @result.setter
+    def result(self, scan: OrgScan | None) -> None:
+        self.work.record_scan(scan)
 
 
 def next_org_page(page: int) -> int | None:
@@ -62,6 +77,8 @@ def org_outline(state: OrgState, history: Sequence[int], is_commit: Callable[[in
         if page == OrgPage.RESULTS and visited:
             progress = _results_progress(state)
             word = progress.word
+        elif page == OrgPage.REVIEW and visited and page != current:
+            progress, word = (Progress.DONE, "Signed") if state.saved is not None else (Progress.NOT_CHECKED, "Not signed")
         elif visited and page != current and (page != OrgPage.SCAN or state.result is not None):
             progress, word = Progress.DONE, "Done"
         else:

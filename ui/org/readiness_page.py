@@ -112,6 +112,7 @@ class ReadinessPage(QWizardPage):
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()
             if widget is not None:
+                widget.setParent(None)  # gone from the page now, not at the next event loop turn
                 widget.deleteLater()
         background = self.palette().window().color()
         for row, item in enumerate(readiness.items):

@@ -3,7 +3,9 @@
 The table is ``ui.org.table_model`` (a model/view, smooth at 10,000 rows); selecting a row
 shows its five findings in the details pane, as plain text. The management account is not
 audited through a root session: a button takes this connection to the single-account
-re-verification of its root user. The last page of the Organization path for now. UI thread only.
+re-verification of its root user. *Delete root credentials in the shown accounts…* audits those
+accounts again, shows the deletion confirmation (``ui.org.delete_dialog``) and runs the deletion;
+the table then shows each account's re-audit. UI thread only.
 """
 from __future__ import annotations
 
@@ -19,7 +21,11 @@ from app.text_safety import for_terminal
 from ui.org.path import OrgState
 from ui.org.table_model import NO_OU, ROW_ROLE, UNREACHED, VERDICT, MemberFilter, MemberTableModel
 from ui.plain import plain_label
+from ui.tasks import change_pool, run_task
 from ui.widgets.controls import button
+
+CREDENTIAL_FREE = "member.root-credential-free"
+FILL_BATCH = 500  # rows added per turn of the event loop when an organization is large
 
 NEEDS_ATTENTION = (Status.FAIL, Status.UNKNOWN, Status.WARN)
 VERDICT_CHOICES: tuple[tuple[str, tuple[Status, ...] | None], ...] = (
@@ -35,7 +41,7 @@ class ResultsPage(QWizardPage):
         self.session, self.org = session, org
         self.shown: OrgScan | None = None
         self.setTitle("Member accounts")
-        self.setSubTitle("Exceptions first. Nothing here is saved yet: for a file, run `rootwarden org verify --format json`.")
+        self.setSubTitle("Exceptions first. Filter, then fix the shown accounts; Next reviews and signs the record.")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.coverage = plain_label()
@@ -97,6 +103,20 @@ class ResultsPage(QWizardPage):
         self.details.setMaximumHeight(self.details.fontMetrics().lineSpacing() * 9)
         layout.addWidget(self.details)
 
+        fixes = QHBoxLayout()
+        self.delete_button = button("&Delete root credentials in the shown accounts…",
+                                    "Delete root credentials in the accounts shown", self.delete_shown)
+        self.delete_button.setToolTip("Audits the shown accounts that still have root credentials again, lists exactly what "
+                                      "will be deleted in each, and asks you to type DELETE and the number of accounts.")
+        self.fix_state = plain_label()
+        self.fix_state.setAccessibleName("Fix status")
+        self.contact_button = button("Add a missing &contact in the shown accounts…",
+                                     "Add a missing alternate contact in the accounts shown", self.add_contact)
+        fixes.addWidget(self.delete_button)
+        fixes.addWidget(self.contact_button)
+        fixes.addWidget(self.fix_state, 1)
+        layout.addLayout(fixes)
+
         footer = QHBoxLayout()
         self.management_button = button("Check the &management account's root user…",
                                         "Check the management account's root user", self.check_management_account)
@@ -121,7 +141,7 @@ class ResultsPage(QWizardPage):
     def show_result(self, result: OrgScan) -> None:
         self.shown = result
         self.coverage.setText(coverage_line(result))
-        self.model.set_rows(rows(result))
+        self._fill(result)
         self.ou_filter.blockSignals(True)
         self.ou_filter.clear()
         self.ou_filter.addItem("All OUs", None)
@@ -143,6 +163,40 @@ class ResultsPage(QWizardPage):
             f"The management account ({result.management_account_id}) is not audited through a root session: connect "
             "with it and choose Re-verify to check its root user.")
 
+    def _fill(self, result: OrgScan) -> None:
+        """The rows: at once for a small organization; for a large one in batches, one per turn
+        of the event loop, so the UI never stalls while 10,000 rows arrive (bench-org measures it)."""
+        from PySide6.QtCore import QTimer
+
+        from app.org.summary import member_row
+
+        self._filling = getattr(self, "_filling", 0) + 1  # a newer result stops an older fill
+        generation = self._filling
+        if len(result.members) <= FILL_BATCH:
+            self.model.set_rows(rows(result))
+            return
+        # A large audit is a large, long-lived object graph: Python's full garbage collections
+        # would walk all of it, again and again, each a pause of 100 ms and more on the UI thread
+        # (bench-org measured it). Freezing moves what exists now out of the collector's view;
+        # reference counting still frees it when the audit is replaced.
+        import gc
+
+        gc.freeze()
+        self.model.set_rows([])
+        members = iter(result.members)
+
+        def more() -> None:
+            if generation != self._filling:
+                return
+            batch = [member_row(m, result.management_account_id) for _, m in zip(range(FILL_BATCH), members)]
+            last = len(batch) < FILL_BATCH
+            self.model.add_rows(batch, resort=last)  # sorted once, when all are in
+            self._count()
+            if not last:
+                QTimer.singleShot(0, more)
+
+        more()
+
     def _filter(self, change) -> None:  # type: ignore[no-untyped-def]
         change()
         self._count()
@@ -154,6 +208,166 @@ class ResultsPage(QWizardPage):
     def _selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         self.details.setPlainText(details(row.result) if row is not None else "")
+
+    # -- deleting member root credentials ------------------------------------------------------------
+    def with_root_credentials(self) -> list[str]:
+        """The shown accounts whose root user still has credentials (reached, credential-free failing)."""
+        found = []
+        for row_number in range(self.proxy.rowCount()):
+            row = self.proxy.data(self.proxy.index(row_number, 0), ROW_ROLE)
+            if row is not None and row.result.reached and any(
+                    f.id == CREDENTIAL_FREE and f.status == Status.FAIL for f in row.result.findings):
+                found.append(row.result.member.id)
+        return found
+
+    def delete_shown(self) -> None:
+        from app.org.delete import prepare
+        from app.org.scan import ScanRequest
+
+        accounts, context = self.with_root_credentials(), self.session.aws
+        if not accounts:
+            self.fix_state.setText("No shown account has root credentials left to delete.")
+            return
+        if context is None or self.org.busy:
+            return
+        self._busy(f"Auditing {len(accounts)} account(s) again to list exactly what would be deleted…")
+        request = ScanRequest(accounts=tuple(accounts), contacts=False)
+        run_task(lambda p, c: prepare(context, request), self._prepared, self._fix_failed, pool=change_pool())
+
+    def _prepared(self, preparation: object) -> None:
+        from ui.org.delete_dialog import confirm_deletion
+
+        self.org.busy = False
+        if not preparation.to_change:  # type: ignore[attr-defined]
+            self._idle("Nothing to delete: the accounts were audited again and have no root credentials that can be deleted now.")
+            return
+        if not confirm_deletion(self, preparation):
+            self._idle("Not confirmed: nothing was changed.")
+            return
+        from app.org.delete import execute
+
+        context, plans = self.session.aws, preparation.to_change  # type: ignore[attr-defined]
+        self._busy(f"Deleting root credentials in {len(plans)} account(s), then auditing each again…")
+        run_task(lambda p, c: execute(context, plans), self._deleted, self._fix_failed, pool=change_pool())
+
+    def _deleted(self, run: object) -> None:
+        self.org.work.record_deletion(run)
+        accounts = run.accounts  # type: ignore[attr-defined]
+        free = sum(1 for a in accounts if any(f.id == CREDENTIAL_FREE and f.status == Status.PASS for f in a.findings))
+        failed = sum(1 for a in accounts if a.failed or a.reason)
+        self.show_result(self.org.result)  # type: ignore[arg-type]
+        self._idle(f"{free} of {len(accounts)} account(s) now credential-free"
+                   + (f"; {failed} with a change that did not complete (see the account's details)" if failed else "")
+                   + ". Every change is in the record's change log.")
+
+    # -- alternate contacts ------------------------------------------------------------------------
+    def shown_members(self) -> list[object]:
+        """The shown member accounts a contact can be put on: ACTIVE, not the management account."""
+        found = []
+        for row_number in range(self.proxy.rowCount()):
+            row = self.proxy.data(self.proxy.index(row_number, 0), ROW_ROLE)
+            if row is not None and row.result.member.active and self.shown is not None \
+                    and row.result.member.id != self.shown.management_account_id:
+                found.append(row.result.member)
+        return found
+
+    def add_contact(self) -> None:
+        from ui.org.contacts_dialog import ask_contact
+
+        members, context = self.shown_members(), self.session.aws
+        if not members:
+            self.fix_state.setText("No shown account can take a contact (only ACTIVE member accounts can).")
+            return
+        if context is None or self.org.busy:
+            return
+        contact = ask_contact(self, len(members))
+        if contact is None:
+            return
+        reads, puts = self._contact_rates()
+        self._busy(f"Reading the {contact.contact_type.lower()} contact of {len(members)} account(s)…")
+
+        def planned(progress: object, cancelled: object) -> object:
+            from app.org import contacts_put
+            from app.org.contacts import AccountCaller
+            from app.org.rate import RateLimiter
+
+            return contacts_put.plan(AccountCaller(context, RateLimiter(reads)), members, [contact], overwrite=False)
+
+        run_task(planned, lambda plans: self._contact_planned(plans, puts), self._fix_failed, pool=change_pool())
+
+    def _contact_rates(self) -> tuple[float, float]:
+        from app.org.rate import CONTACT_PUTS, CONTACT_READS
+
+        if self.session.flow.practice:  # the simulation has no AWS quota
+            from app.practice.organization import CONTACT_READS_PER_SECOND
+
+            return CONTACT_READS_PER_SECOND, CONTACT_READS_PER_SECOND
+        return CONTACT_READS, CONTACT_PUTS
+
+    def _contact_planned(self, plans: list, puts: float) -> None:
+        from app.org import contacts_put
+        from app.text.org_contacts import contact_listing
+        from ui.org.contacts_dialog import confirm_listing
+
+        self.org.busy = False
+        changes = [p for p in plans if p.action == contacts_put.PUT]
+        if not changes:
+            self._idle("Nothing to add: every shown account has this contact already (or it could not be read).")
+            return
+        if not confirm_listing(self, f"Add the contact in {len(changes)} account(s)", contact_listing(plans, overwrite_hint=False),
+                               f"Add in {len(changes)} account(s)"):
+            self._idle("Not confirmed: nothing was changed.")
+            return
+        context, reads = self.session.aws, self._contact_rates()[0]
+        self._busy(f"Adding the contact in {len(changes)} account(s), then reading each back…")
+
+        def applied(progress: object, cancelled: object) -> object:
+            import threading
+
+            from app.org.contacts import AccountCaller, read_member_contacts
+            from app.org.rate import RateLimiter
+
+            reader = AccountCaller(context, RateLimiter(reads))
+            results = contacts_put.apply(AccountCaller(context, RateLimiter(puts)), reader, plans, threading.Event())
+            changed = sorted({r.planned.member.id for r in results})
+            findings = read_member_contacts(context, changed, RateLimiter(reads)) if changed else {}
+            return results, findings
+
+        run_task(applied, self._contact_applied, self._fix_failed, pool=change_pool())
+
+    def _contact_applied(self, outcome: tuple) -> None:
+        from app.org import contacts_put
+
+        results, findings = outcome
+        self.org.work.record_contacts(contacts_put.change_log(results), {k: tuple(v) for k, v in findings.items()})
+        done = sum(1 for r in results if r.result == contacts_put.DONE)
+        self.show_result(self.org.result)  # type: ignore[arg-type]
+        self._idle(f"Contact added in {done} of {len(results)} account(s)"
+                   + ("; see the accounts' details for the others." if done < len(results) else ".")
+                   + " Every change is in the record's change log.")
+
+    def _fix_failed(self, error: Exception) -> None:
+        from ui import errors
+
+        self._idle("Stopped: see the message. Changes made before it are kept in the change log.")
+        errors.show_error(self, error)
+
+    def _busy(self, text: str) -> None:
+        self.org.busy = True
+        self.fix_state.setText(text)
+        self.delete_button.setEnabled(False)
+        self.contact_button.setEnabled(False)
+        self.completeChanged.emit()
+
+    def _idle(self, text: str) -> None:
+        self.org.busy = False
+        self.fix_state.setText(text)
+        self.delete_button.setEnabled(True)
+        self.contact_button.setEnabled(True)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.org.busy
 
     def check_management_account(self) -> None:
         """Leave the table for the single-account re-verification, on the same connection."""

@@ -68,15 +68,15 @@ class MemberTableModel(QAbstractTableModel):
         self._apply_sort()
         self.endResetModel()
 
-    def add_rows(self, rows: list[MemberRow]) -> None:
-        """Append one batch (one insertion for the whole batch)."""
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._append(rows)
-        self.endInsertRows()
-        if self._sorted_by is not None:
+    def add_rows(self, rows: list[MemberRow], resort: bool = True) -> None:
+        """Append one batch (one insertion for the whole batch). ``resort=False`` leaves the new
+        rows at the end until the last batch sorts (each sort makes the view re-filter every row)."""
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._append(rows)
+            self.endInsertRows()
+        if resort and self._sorted_by is not None:
             self.sort(*self._sorted_by)
 
     def _append(self, rows: Iterable[MemberRow]) -> None:
