@@ -156,3 +156,197 @@ def test_ctrl_c_in_the_calling_thread_cancels_keeping_what_was_done():
     result = AdaptivePool(work, lambda n, e: None, max_workers=1, start=1).run(list(range(30)))
     assert result.cancelled and set(range(5)) <= set(result.results)  # done before Ctrl-C (and the one in flight) kept
     assert result.unfinished and sorted(set(result.results) | set(result.unfinished)) == list(range(30))
+
+
+# -- the OU walk on several threads, beside the ListAccounts paging ---------------------------------
+class Tree:
+    """An organizations stand-in for the OU walk: ``units`` maps a parent to its child OUs,
+    ``accounts`` a parent to its account count (answered in pages of 20). Each request sleeps
+    ``delay`` seconds (a round trip) and is recorded; the most requests in flight at once are
+    counted. ``fail`` maps (operation, parent) to the error that request raises."""
+
+    def __init__(self, units: dict, accounts: dict, delay: float = 0.002, fail: dict | None = None) -> None:
+        self.units, self.accounts, self.delay, self.fail = units, accounts, delay, fail or {}
+        self.requests: list[tuple[str, str | None, str | None]] = []
+        self.lock = threading.Lock()
+        self.in_flight = self.peak = 0
+        self.failed_at: int | None = None
+
+    def ids(self, parent: str) -> list[str]:
+        base = sum(self.accounts.get(p, 0) for p in sorted(self.accounts) if p < parent)
+        return [f"{base + n:012d}" for n in range(self.accounts.get(parent, 0))]
+
+    def call(self, operation: str, ParentId: str | None = None, NextToken: str | None = None, **_):
+        with self.lock:
+            self.requests.append((operation, ParentId, NextToken))
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        try:
+            time.sleep(self.delay)
+            if (operation, ParentId) in self.fail:
+                with self.lock:
+                    self.failed_at = len(self.requests)
+                raise self.fail[(operation, ParentId)]
+            if operation == "ListRoots":
+                return {"Roots": [{"Id": "r-ab12", "Name": "Root"}]}
+            items = ([{"Id": ou, "Name": ou.upper()} for ou in self.units.get(ParentId, [])] if operation == "ListOrganizationalUnitsForParent"
+                     else [{"Id": i} for i in self.ids(ParentId)])
+            start = int(NextToken or 0)
+            page = {"Accounts" if operation == "ListAccountsForParent" else "OrganizationalUnits": items[start:start + 20]}
+            if start + 20 < len(items):
+                page["NextToken"] = str(start + 20)
+            return page
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def walk_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("rw-ou-walk")]
+
+
+WIDE = {"r-ab12": ["ou-a", "ou-b", "ou-c"], "ou-a": ["ou-a1", "ou-a2"], "ou-c": ["ou-c1"]}
+SIZES = {"r-ab12": 3, "ou-a": 45, "ou-a1": 60, "ou-a2": 21, "ou-b": 100, "ou-c": 0, "ou-c1": 40}
+
+
+def test_the_walk_lists_several_parents_at_once_and_places_every_account():
+    from app.org.inventory import placements
+
+    tree = Tree(WIDE, SIZES, delay=0.005)
+    found = placements(tree.call, workers=3)
+    assert 1 < tree.peak <= 3  # several parents at once, never more than the bound
+    expected = {account: parent for parent in SIZES for account in tree.ids(parent)}
+    assert set(found) == set(expected) and len(found) == sum(SIZES.values())
+    assert found[tree.ids("ou-a1")[0]].path == "Root/OU-A/OU-A1" and found[tree.ids("ou-a1")[0]].ids == ("r-ab12", "ou-a", "ou-a1")
+    assert {found[a].ids[-1] for a in tree.ids("ou-b")} == {"ou-b"} and found[tree.ids("r-ab12")[0]].path == "Root"
+    # each listing's pages are asked in order, each exactly once
+    for parent, size in SIZES.items():
+        tokens = [t for op, p, t in tree.requests if op == "ListAccountsForParent" and p == parent]
+        assert tokens == [None] + [str(n) for n in range(20, size, 20)], (parent, tokens)
+    assert not walk_threads()
+
+
+def test_one_failed_branch_fails_the_whole_walk_and_leaves_no_thread():
+    from app.errors import AccessDenied
+    from app.org.inventory import placements
+
+    # ou-b's 2,000 accounts take 100 pages; ou-c's OUs are denied after the first requests
+    tree = Tree(WIDE, {**SIZES, "ou-b": 2_000}, delay=0.005,
+                fail={("ListOrganizationalUnitsForParent", "ou-c"): AccessDenied("denied", "organizations:ListOrganizationalUnitsForParent",
+                                                                                 "AccessDeniedException")})
+    with pytest.raises(AccessDenied):
+        placements(tree.call, workers=3)
+    assert not walk_threads()  # every walk thread has ended when placements raises
+    assert tree.failed_at is not None and len(tree.requests) < tree.failed_at + 20  # the rest stopped soon after
+    assert sum(1 for op, p, _ in tree.requests if p == "ou-b") < 100
+
+
+@pytest.mark.parametrize("units, sizes, error", [
+    ({"r-ab12": ["ou-a"], "ou-a": ["ou-b"], "ou-b": ["ou-a"]}, {}, IncompleteListing),  # a cycle below the root
+    ({"r-ab12": ["ou-a", "ou-b"], "ou-a": ["ou-c"], "ou-b": ["ou-c"]}, {}, IncompleteListing),  # one OU under two parents
+])
+def test_a_tree_that_is_not_a_tree_is_refused_on_threads_too(units, sizes, error):
+    from app.org.inventory import placements
+
+    with pytest.raises(error):
+        placements(Tree(units, sizes).call, workers=3)
+    assert not walk_threads()
+
+
+def test_an_account_in_two_ous_is_an_incomplete_listing_not_a_guess():
+    from app.org.inventory import placements
+
+    tree = Tree({"r-ab12": ["ou-a", "ou-b"]}, {"ou-a": 5, "ou-b": 5})
+    tree.ids = lambda parent: [f"{n:012d}" for n in range(5)] if parent in ("ou-a", "ou-b") else []  # moved mid-walk
+    with pytest.raises(IncompleteListing, match="two OUs"):
+        placements(tree.call, workers=3)
+
+
+def test_the_request_budget_is_shared_by_the_walks_threads():
+    from app.org.inventory import placements
+
+    tree = Tree(WIDE, SIZES)
+    with pytest.raises(IncompleteListing, match="more than 8 requests"):
+        placements(tree.call, max_calls=8, workers=3)
+    assert len(tree.requests) <= 8 and not walk_threads()
+
+
+def test_stop_from_another_thread_ends_the_walk_unfinished():
+    from app.org.inventory import placements
+
+    tree = Tree(WIDE, {**SIZES, "ou-b": 8_000}, delay=0.005)  # 400 pages: two seconds at least
+    stop = threading.Event()
+    threading.Timer(0.1, stop.set).start()
+    with pytest.raises(IncompleteListing, match="stopped"):
+        placements(tree.call, workers=3, stop=stop)
+    assert len(tree.requests) < 150 and not walk_threads()
+
+
+class FakeContext:
+    """What ``_placed`` needs of an AwsContext: ``call`` (organizations) and ``parallel``."""
+
+    parallel = 12
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+
+    def call(self, service: str, operation: str, **params):
+        assert service == "organizations"
+        return self.tree.call(operation, **params)
+
+
+def test_accounts_are_listed_while_the_tree_is_walked():
+    from app.org.inventory import list_members
+    from app.org.scan import _placed
+
+    tree = Tree(WIDE, SIZES, delay=0.005)
+    everyone = [account(int(i)) for parent in SIZES for i in tree.ids(parent)]
+    walked_meanwhile = []
+
+    def listing(**params):
+        start = int(params.get("NextToken") or 0)
+        walked_meanwhile.append(len(tree.requests))
+        time.sleep(0.005)
+        page = {"Accounts": everyone[start:start + 20]}
+        if start + 20 < len(everyone):
+            page["NextToken"] = str(start + 20)
+        return page
+
+    members, notices = _placed(FakeContext(tree), lambda: list_members(listing), None)
+    assert not notices and len(members) == len(everyone) and all(m.ou for m in members)
+    assert walked_meanwhile[0] < walked_meanwhile[-1]  # the walk went on while ListAccounts paged: neither waited for the other
+    assert {m.ou for m in members if m.id in tree.ids("ou-a2")} == {"Root/OU-A/OU-A2"}
+    assert not walk_threads()
+
+
+def test_a_failed_account_listing_stops_the_walk_and_is_what_is_raised():
+    from app.org.inventory import list_members
+    from app.org.scan import _placed
+
+    tree = Tree(WIDE, {**SIZES, "ou-b": 4_000}, delay=0.005)
+
+    def listing(**params):
+        time.sleep(0.02)
+        return {"Accounts": None}  # malformed
+
+    for ou in (None, "Root/OU-B"):
+        tree.requests.clear()
+        with pytest.raises(MalformedResponse, match="ListAccounts"):
+            _placed(FakeContext(tree), lambda: list_members(listing), ou)
+        assert not walk_threads() and len(tree.requests) < 50
+
+
+def test_a_walk_that_fails_leaves_the_ou_column_empty_or_stops_an_ou_run():
+    from app.errors import Throttled
+    from app.org.inventory import list_members
+    from app.org.scan import _placed
+
+    tree = Tree(WIDE, SIZES, fail={("ListAccountsForParent", "ou-a2"): Throttled("slow down", "organizations:ListAccountsForParent",
+                                                                                    "TooManyRequestsException")})
+    everyone = [account(int(i)) for parent in SIZES for i in tree.ids(parent)]
+    members, notices = _placed(FakeContext(tree), lambda: list_members(lambda **p: {"Accounts": everyone}), None)
+    assert len(members) == len(everyone) and not any(m.ou for m in members)
+    assert len(notices) == 1 and "OU column is empty" in notices[0]
+    with pytest.raises(Throttled):
+        _placed(FakeContext(tree), lambda: list_members(lambda **p: {"Accounts": everyone}), "Root/OU-A")
+    assert not walk_threads()

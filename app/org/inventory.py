@@ -4,10 +4,13 @@ ListAccounts answers in pages of at most 20 and may answer an empty page that st
 ``NextToken``; a token seen twice, an account listed twice, or more pages than any organization
 can need, means the listing cannot be trusted and raises ``IncompleteListing`` — nothing is judged from part of an
 inventory. ``State`` is read (``Status`` is retired by AWS; used only when ``State`` is absent).
-Pure functions over an ``AwsContext``; safe from any thread.
+Functions over an ``AwsContext``, safe from any thread; the OU walk (``placements``) lists
+several parents at once on threads of its own, all ended when it returns.
 """
 from __future__ import annotations
 
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -94,42 +97,101 @@ class Placement:
     ids: tuple[str, ...]
 
 
-def placements(call: Callable[..., dict[str, Any]], max_calls: int = 20_000) -> dict[str, Placement]:
+# Parents whose children are listed at once. AWS publishes no rate for the Organizations read
+# APIs, and answers TooManyRequestsException ("another request is already in progress") to
+# bursts; botocore's standard retries (the AwsContext's) absorb that. Three here plus the
+# ListAccounts paging that runs beside the walk keep the organization at four requests at once.
+WALK_WORKERS = 3
+
+
+def placements(call: Callable[..., dict[str, Any]], max_calls: int = 20_000, workers: int = WALK_WORKERS,
+               stop: threading.Event | None = None) -> dict[str, Placement]:
     """Every account's OU, walking the tree from the root: ``call(operation, **params)`` makes
     one organizations request (ListRoots, ListOrganizationalUnitsForParent,
-    ListAccountsForParent). Read completely or not at all (``IncompleteListing``)."""
-    budget = [max_calls]
+    ListAccountsForParent). Read completely or not at all (``IncompleteListing``).
 
-    def pages(operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
+    Threads: the accounts and the OUs of up to ``workers`` parents are listed at once, so
+    ``call`` must be thread-safe (``AwsContext.call`` is); each listing's pages stay in order.
+    The first failure of any branch fails the whole walk: no request starts after it, the ones in
+    flight are awaited, and it is raised. ``stop``, set from another thread, ends the walk the same
+    way (``IncompleteListing``). Every thread started here has ended when this returns or raises."""
+    return _Walk(call, max_calls, stop).run(max(1, workers))
+
+
+class _Walk:
+    """One OU-tree walk: the request budget and the halt flag its threads share."""
+
+    def __init__(self, call: Callable[..., dict[str, Any]], max_calls: int, stop: threading.Event | None) -> None:
+        self._call = call
+        self._max_calls = max_calls
+        self._budget = max_calls
+        self._lock = threading.Lock()
+        self._stop = stop or threading.Event()
+        self._halt = threading.Event()  # a branch failed: start no more requests
+
+    def pages(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
+        """Every item of one paged listing, page after page (one thread)."""
+        action = f"organizations:{operation}"
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         token: str | None = None
         while True:
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise IncompleteListing(f"organizations:{operation}", f"more than {max_calls} requests for the OU tree")
-            response = call(operation, **params, **({"NextToken": token} if token else {}))
+            if self._halt.is_set() or self._stop.is_set():
+                raise IncompleteListing(action, "the OU walk was stopped before the tree was read")
+            with self._lock:
+                self._budget -= 1
+                spent = self._budget < 0
+            if spent:
+                raise IncompleteListing(action, f"more than {self._max_calls} requests for the OU tree")
+            response = self._call(operation, **params, **({"NextToken": token} if token else {}))
             page = response.get(key)
             if not isinstance(page, list) or not all(isinstance(i, dict) and isinstance(i.get("Id"), str) for i in page):
-                raise MalformedResponse(f"organizations:{operation}", f"no {key} list")
+                raise MalformedResponse(action, f"no {key} list")
             items += page
             token = response.get("NextToken")
             if not token:
                 return items
             if token in seen:
-                raise IncompleteListing(f"organizations:{operation}", "a page token repeated")
+                raise IncompleteListing(action, "a page token repeated")
             seen.add(token)
 
-    found: dict[str, Placement] = {}
-    queue = [(root["Id"], Placement(str(root.get("Name") or "Root"), (root["Id"],))) for root in pages("ListRoots", "Roots")]
-    visited: set[str] = set()
-    while queue:
-        parent, where = queue.pop()
-        if parent in visited:
-            raise IncompleteListing("organizations:ListOrganizationalUnitsForParent", "the OU tree has a cycle")
-        visited.add(parent)
-        for account in pages("ListAccountsForParent", "Accounts", ParentId=parent):
-            found[account["Id"]] = where
-        for unit in pages("ListOrganizationalUnitsForParent", "OrganizationalUnits", ParentId=parent):
-            queue.append((unit["Id"], Placement(f"{where.path}/{unit.get('Name') or unit['Id']}", where.ids + (unit["Id"],))))
-    return found
+    def run(self, workers: int) -> dict[str, Placement]:
+        found: dict[str, Placement] = {}
+        visited: set[str] = set()
+        roots = self.pages("ListRoots", "Roots")
+        with ThreadPoolExecutor(workers, thread_name_prefix="rw-ou-walk") as pool:
+            pending: dict[Future[list[dict[str, Any]]], tuple[str, Placement]] = {}
+
+            def visit(parent: str, where: Placement) -> None:
+                if parent in visited:
+                    raise IncompleteListing("organizations:ListOrganizationalUnitsForParent", "the OU tree has a cycle")
+                visited.add(parent)
+                # The OUs first: their children's listings can start while this parent's accounts page on.
+                pending[pool.submit(self.pages, "ListOrganizationalUnitsForParent", "OrganizationalUnits",
+                                    ParentId=parent)] = ("units", where)
+                pending[pool.submit(self.pages, "ListAccountsForParent", "Accounts", ParentId=parent)] = ("accounts", where)
+
+            try:
+                for root in roots:
+                    visit(root["Id"], Placement(str(root.get("Name") or "Root"), (root["Id"],)))
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        kind, where = pending.pop(future)
+                        items = future.result()  # a failed branch raises here and fails the walk
+                        if kind == "units":
+                            for unit in items:
+                                visit(unit["Id"], Placement(f"{where.path}/{unit.get('Name') or unit['Id']}",
+                                                            where.ids + (unit["Id"],)))
+                            continue
+                        for account in items:
+                            if account["Id"] in found:  # in two OUs: moved during the walk; which one is unknown
+                                raise IncompleteListing("organizations:ListAccountsForParent",
+                                                        f"account {account['Id']} was listed in two OUs")
+                            found[account["Id"]] = where
+            except BaseException:
+                self._halt.set()  # the other branches end at their next request; leaving `with` awaits them
+                for future in pending:
+                    future.cancel()
+                raise
+        return found

@@ -91,8 +91,8 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
         raise MalformedResponse("organizations:DescribeOrganization", "no organization ID or management account")
     org_id, management = str(organization["Id"]), str(organization["MasterAccountId"])
     features = _features(context)
-    members = list_members(lambda **p: context.call("organizations", "ListAccounts", **p))
-    members, notices = _placed(context, members, request.ou)
+    members, notices = _placed(context, lambda: list_members(lambda **p: context.call("organizations", "ListAccounts", **p)),
+                               request.ou)
     chosen = _in_scope(members, request)
     partition = identity["Arn"].split(":")[1]
     results: dict[str, MemberResult] = {}
@@ -155,19 +155,44 @@ def _features(context: Any) -> tuple[str, ...] | None:
     return tuple(enabled)
 
 
-def _placed(context: Any, members: list[Member], ou: str | None) -> tuple[list[Member], tuple[str, ...]]:
-    """The members with their OU. Without ``--ou`` an OU tree that cannot be read leaves the
-    OU column empty and says so; with it, the run cannot be scoped and stops."""
+def _placed(context: Any, list_all: Callable[[], list[Member]], ou: str | None) -> tuple[list[Member], tuple[str, ...]]:
+    """The members (``list_all()``, the ListAccounts paging, on this thread) with their OU, the
+    OU tree walked meanwhile on one more thread (ended when this returns or raises: a failed
+    ListAccounts stops the walk, and its own error is raised). Without ``--ou`` an OU tree that
+    cannot be read leaves the OU column empty and says so; with it, the run cannot be scoped and
+    stops."""
     from dataclasses import replace
 
-    from app.org.inventory import placements
+    from app.org.inventory import WALK_WORKERS, placements
 
+    stop = threading.Event()
+    walked: dict[str, Any] = {}
+
+    def walk() -> None:
+        try:
+            walked["where"] = placements(lambda operation, **p: context.call("organizations", operation, **p),
+                                         workers=min(WALK_WORKERS, max(1, int(getattr(context, "parallel", WALK_WORKERS)))),
+                                         stop=stop)
+        except BaseException as error:  # handed to the calling thread below
+            walked["error"] = error
+
+    walker = threading.Thread(target=walk, name="rw-ou-walk", daemon=True)
+    walker.start()
     try:
-        where = placements(lambda operation, **p: context.call("organizations", operation, **p))
-    except AwsCallFailed as error:
+        members = list_all()
+        walker.join()
+    finally:
+        if walker.is_alive():  # ListAccounts failed, or Ctrl-C: end the walk before going on
+            stop.set()
+            walker.join()
+    error = walked.get("error")
+    if isinstance(error, AwsCallFailed):
         if ou is not None:
-            raise
+            raise error
         return members, (f"The OU of each account could not be read ({error}); the OU column is empty.",)
+    if error is not None:
+        raise error
+    where = walked["where"]
     missed = [m.id for m in members if m.id not in where]
     if missed and ou is not None:  # an account listed but not placed (moved during the walk?): the scope cannot be trusted
         from app.errors import IncompleteListing
