@@ -514,7 +514,7 @@ def report(r: Run, args: argparse.Namespace, peak_traced: int | None) -> None:
           + ("" if audited == 5000 else f" (this run: {audited} accounts)"))
     walk = sum(n for op, n in org.tally.requests.items() if op.startswith("organizations:List") and op != "organizations:ListAccounts")
     print(f"  inventory before the audit: {r.inventory:.1f} s  ({org.tally.requests['organizations:ListAccounts']} ListAccounts "
-          f"pages, then {walk} OU-tree requests, one after another)")
+          f"pages one after another; beside them {walk} OU-tree requests, up to 3 at once)")
     print(f"  credential audit:           {audit:.1f} s  ({audited / audit:.1f} accounts/s)" if audit > 0 else "")
     print(f"Requests:                     {requests}  ({requests / audited:.2f} per audited account; {requests / r.wall:.0f}/s)")
     per_op = org.tally.requests
