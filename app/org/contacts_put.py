@@ -88,6 +88,14 @@ def _put_one(writer: AccountCaller, reader: AccountCaller, planned: Planned, can
     contact, account = planned.contact, planned.member.id
     if cancel.is_set():
         return PutResult(planned, NOT_ATTEMPTED, "not attempted: the run was cancelled")
+    # The confirmation may have stayed open a while: put only onto the contact it listed (missing,
+    # or the old one it showed), never over one set meanwhile or one that cannot be read now.
+    now = read_contact(reader, account, contact.contact_type)
+    missing = now.status == Status.FAIL and now.code == Reason.CONTACT_MISSING
+    seen = {k: str(now.evidence.get(k, "")) for k in FIELDS} if now.status == Status.PASS else None
+    if not (missing if planned.old is None else seen == planned.old):
+        return PutResult(planned, NOT_ATTEMPTED, "not put: the contact changed since it was listed for confirmation "
+                         f"({now.status.value}, {now.code.value}); nothing was changed — run again to see it.", now.code.value)
     try:
         writer.call("PutAlternateContact", account, AlternateContactType=contact.contact_type, **fields(contact))
     except Cancelled:

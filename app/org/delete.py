@@ -325,12 +325,16 @@ def after_deletion(before: OrgScan, run: DeletionRun) -> tuple[OrgScan, tuple[Ro
     from app.org.scan import MemberResult
 
     done = {a.account_id: a for a in run.accounts if not a.reason}
+    refused = {a.account_id: list(a.sessions) for a in run.accounts if a.reason}
     members = []
     extra: list[RootSessionInfo] = []
     for result in before.members:
         deletion = done.get(result.member.id)
         if deletion is None:
             members.append(result)
+            # Not changed (its delete session was refused or never started), but a re-audit may
+            # still have opened a root session: it is in the member's CloudTrail, so in the record.
+            extra += refused.get(result.member.id, [])
             continue
         reaudit = deletion.sessions[-1] if deletion.sessions else None
         judged = bool(deletion.findings) and not all(f.status == Status.UNKNOWN for f in deletion.findings)

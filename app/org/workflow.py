@@ -39,6 +39,11 @@ class OrgWorkflow:
     def record_scan(self, scan: Any) -> None:
         self.scan = scan
 
+    def record_preparation(self, preparation: Any) -> None:
+        """The root sessions of a deletion's planning audit (``app.org.delete.prepare``): opened
+        whether or not the deletion is then confirmed, so they belong in the record."""
+        self.extra_sessions += [m.session for m in preparation.scan.members if m.session is not None]
+
     def record_deletion(self, run: Any) -> None:
         """A deletion run: its change log, its root sessions, and the re-audited accounts
         replacing their findings in the current scan."""

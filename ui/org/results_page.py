@@ -238,6 +238,7 @@ class ResultsPage(QWizardPage):
         from ui.org.delete_dialog import confirm_deletion
 
         self.org.busy = False
+        self.org.work.record_preparation(preparation)  # its audit's root sessions belong in the record, confirmed or not
         if not preparation.to_change:  # type: ignore[attr-defined]
             self._idle("Nothing to delete: the accounts were audited again and have no root credentials that can be deleted now.")
             return
