@@ -126,6 +126,9 @@ class ScanPage(QWizardPage):
             request = replace(request, contacts_rate=CONTACT_READS_PER_SECOND)
         if context is None:
             return
+        if self.org.busy:  # a change started on the table is still running (Back was pressed meanwhile)
+            self.status.setText("A change on the member accounts is still running: audit again once it has finished.")
+            return
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel audit")
