@@ -97,3 +97,33 @@ def test_a_contact_that_appeared_after_the_plan_is_not_overwritten(organization)
     now = context.client("account").get_alternate_contact(AccountId=member.member.id, AlternateContactType="SECURITY")
     assert now["AlternateContact"]["Name"] == "Sam Owner", "a contact set after the plan was overwritten"
     assert results[0].result != contacts_put.DONE
+
+
+def test_a_resumed_run_reads_again_a_contact_the_saved_run_could_not_read(organization, tmp_path):
+    """The saved run read two of an account's three contacts and was throttled on the third
+    (unknown, throttled: the account needed attention). Resuming dropped the throttled finding and
+    — because the account still had *some* contact finding — never read it again: the record then
+    shows the account with two contact checks, all passing, so its verdict turned from Unknown to
+    Pass without the security contact ever being judged."""
+    import dataclasses
+
+    from app.model import Reason, Status
+    from app.org import resume
+    from app.org.summary import account_verdict
+    from app.record.signing_key import SigningKey
+    from tests.memory_keyring import MemoryKeyring
+
+    complete = member_id(26)  # credential-free, all three contacts set
+    context = organization.aws_context()
+    first = scan(context, _request(complete))
+    (member,) = first.members
+    throttled = tuple(dataclasses.replace(f, status=Status.UNKNOWN, reason=Reason.THROTTLED.value)
+                      if f.id == "member.contacts.security" else f for f in member.findings)
+    first = dataclasses.replace(first, members=(dataclasses.replace(member, findings=throttled),))
+    assert account_verdict(first.members[0]) == Status.UNKNOWN
+    key = SigningKey(MemoryKeyring())
+    path = resume.save(first, {"accounts": [complete], "exclude": [], "ou": None}, key, folder=tmp_path)
+    second = scan(context, _request(complete), resume=resume.load(path, key.public_key()))
+    ids = [f.id for f in second.members[0].findings]
+    assert "member.contacts.security" in ids, "the contact left unread by the saved run vanished from the resumed one"
+    assert sorted(ids) == sorted(f.id for f in member.findings)
