@@ -108,8 +108,10 @@ def scan(context: Any, request: ScanRequest, on_progress: Callable[[Progress], N
         fixed = _without_audit(member, management, features)
         before = earlier.get(member.id)
         if fixed is None and before is not None and before.member.state == member.state:
-            # Contacts read before are kept; ones the earlier run never got to are read again below.
-            kept = tuple(f for f in before.findings if not (f.id.startswith(CONTACT_PREFIX) and f.reason in RETRYABLE))
+            # Contacts read before are kept; if the earlier run left any of them unread, all three are
+            # read again below (the phase reads an account's three together: none may go missing).
+            again = any(f.id.startswith(CONTACT_PREFIX) and f.reason in RETRYABLE for f in before.findings)
+            kept = tuple(f for f in before.findings if not (again and f.id.startswith(CONTACT_PREFIX)))
             results[member.id] = MemberResult(member, kept, True, before.session)
             reused += 1
         elif fixed is None:
