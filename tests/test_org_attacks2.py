@@ -127,3 +127,34 @@ def test_a_resumed_run_reads_again_a_contact_the_saved_run_could_not_read(organi
     ids = [f.id for f in second.members[0].findings]
     assert "member.contacts.security" in ids, "the contact left unread by the saved run vanished from the resumed one"
     assert sorted(ids) == sorted(f.id for f in member.findings)
+
+
+def test_sentinel_no_root_session_secret_in_the_workflow_record_state_or_texts(organization, monkeypatch, tmp_path):
+    """Every root session of a wizard session (audit, planning audit, delete, re-audit): none of
+    their SecretAccessKey / SessionToken reaches the record's predicate, a saved state, or the
+    texts the wizard shows (the plan, the results)."""
+    import json
+
+    from app.org import resume
+    from app.record.signing_key import SigningKey
+    from app.text.org_deletion import plan_text, results_text
+    from tests.memory_keyring import MemoryKeyring
+
+    issued = issued_credentials(monkeypatch)
+    context = organization.aws_context()
+    flow = OrgWorkflow(practice=True)
+    flow.record_scan(scan(context, _request(member_id(NO_MFA), member_id(26))))
+    preparation = prepare(context, ScanRequest(accounts=(member_id(NO_MFA),), contacts=False, backoff=0.01))
+    flow.record_preparation(preparation)
+    run = execute(context, preparation.to_change, backoff=0.01)
+    flow.record_deletion(run)
+    state = resume.save(flow.scan, {"accounts": None, "exclude": [], "ou": None}, SigningKey(MemoryKeyring()), folder=tmp_path)
+    import base64
+
+    state_body = base64.b64decode(json.loads(state.read_text())["payload"]).decode()  # the DSSE payload, decoded
+    written = json.dumps(flow.predicate("Dana"), default=str) + state_body + plan_text(preparation) + \
+        results_text(run, preparation)
+    assert len(issued) >= 4
+    leaked = [name for c in issued for name in ("SecretAccessKey", "SessionToken") if c[name] in written]
+    assert not leaked
+    assert all(c["AccessKeyId"] in written for c in issued)  # the key IDs are there (the test looks in the right place)
