@@ -320,18 +320,24 @@ class ResultsPage(QWizardPage):
             self._idle("Not confirmed: nothing was changed.")
             return
         context, reads = self.session.aws, self._contact_rates()[0]
+        management = self.shown.management_account_id if self.shown is not None else None
         self._busy(f"Adding the contact in {len(changes)} account(s), then reading each back…")
 
         def applied(progress: object, cancelled: object) -> object:
             import threading
 
+            from app.errors import RootwardenError
             from app.org.contacts import AccountCaller, read_member_contacts
             from app.org.rate import RateLimiter
 
             reader = AccountCaller(context, RateLimiter(reads))
             results = contacts_put.apply(AccountCaller(context, RateLimiter(puts)), reader, plans, threading.Event())
             changed = sorted({r.planned.member.id for r in results})
-            findings = read_member_contacts(context, changed, RateLimiter(reads)) if changed else {}
+            try:  # the puts are made: a failed read-back must not lose them from the change log
+                findings = read_member_contacts(context, changed, RateLimiter(reads),
+                                                management_account_id=management) if changed else {}
+            except RootwardenError:
+                findings = {}  # the table keeps the contacts as last read; each put's own read-back is in its outcome
             return results, findings
 
         run_task(applied, self._contact_applied, self._fix_failed, pool=change_pool())
