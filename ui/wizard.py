@@ -55,7 +55,7 @@ class RootwardenWizard(QWizard):
         self.setPage(PageId.CHECKLIST, ChecklistPage(session))
         self.setPage(PageId.REVIEW, ReviewPage(session))
         self.setPage(PageId.DONE, DonePage(session))
-        self.setPage(OrgPage.READINESS, ReadinessPage(session, self.org.work.record_readiness))
+        self.setPage(OrgPage.READINESS, ReadinessPage(session, self.org.work.record_readiness, lambda: self.org.busy))
         self.setPage(OrgPage.SCAN, ScanPage(session, self.org))
         self.setPage(OrgPage.RESULTS, ResultsPage(session, self.org))
         self.setPage(OrgPage.REVIEW, OrgReviewPage(session, self.org))

@@ -58,3 +58,13 @@ def test_cancelling_the_confirmation_changes_nothing(qtbot, bare, real_dialogs):
     page.enable_button.click()
     assert len(real_dialogs.confirmations) == 1 and reads == [[]] and page.isComplete()
     assert not page.readiness.ready
+
+
+def test_enable_waits_while_another_change_runs(qtbot, bare, real_dialogs):
+    running = [True]
+    page = ReadinessPage(SimpleNamespace(aws=bare.aws_context()), lambda readiness, results: None, lambda: running[0])
+    qtbot.addWidget(page)
+    page.initializePage()
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=20000)
+    page.enable_button.click()
+    assert real_dialogs.confirmations == [] and "still running" in page.status.text() and not page.readiness.ready

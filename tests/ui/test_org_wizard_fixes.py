@@ -160,3 +160,16 @@ def test_add_a_missing_contact_in_the_shown_accounts(qtbot, practice_wizard):
         assert security.status.value == "pass"
     log = [e for e in wizard.org.work.change_log if e["kind"] == "put-alternate-contact"]
     assert {e["account_id"] for e in log} == missing and {e["outcome"] for e in log} == {"done"}
+
+
+def test_leaving_the_table_while_a_deletion_is_planned_asks_nothing_and_changes_nothing(qtbot, practice_wizard):
+    wizard = practice_wizard
+    page = scanned(qtbot, wizard)
+    filter_to(page, practice_org.member_id(NO_MFA[0]))
+    watcher = TypedDeletion()
+    page.delete_button.click()
+    wizard.back()  # to the audit page, before the plan is ready
+    qtbot.waitUntil(lambda: not wizard.org.busy, timeout=TIMEOUT)
+    watcher.timer.stop()
+    assert watcher.listings == [] and "nothing was changed" in page.fix_state.text()
+    assert moto_gaps.extras(practice_org.member_id(NO_MFA[0])).root.password

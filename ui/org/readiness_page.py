@@ -35,9 +35,11 @@ class _Listed:
 class ReadinessPage(QWizardPage):
     """``on_read(readiness, results)`` gets each readiness read and the changes made before it."""
 
-    def __init__(self, session: Any, on_read: Callable[[Any, list[Any]], None]) -> None:
+    def __init__(self, session: Any, on_read: Callable[[Any, list[Any]], None],
+                 other_change_running: Callable[[], bool] = lambda: False) -> None:
         super().__init__()
         self.session, self.on_read = session, on_read
+        self.other_change_running = other_change_running  # an audit or fix elsewhere on the path
         self.readiness: Any = None
         self.task: TaskHandle | None = None
         self.setTitle("Is the organization ready?")
@@ -85,6 +87,9 @@ class ReadinessPage(QWizardPage):
     def enable(self) -> None:
         from ui.confirm import confirm_changes
 
+        if self.other_change_running():
+            self.status.setText("An audit or a change is still running: enable these settings once it has ended.")
+            return
         plan = plan_enable(self.readiness) if self.readiness is not None else []
         if not plan or not confirm_changes(self, "Enable centralized root access", [_Listed(c) for c in plan]):
             return

@@ -242,6 +242,10 @@ class ResultsPage(QWizardPage):
         if not preparation.to_change:  # type: ignore[attr-defined]
             self._idle("Nothing to delete: the accounts were audited again and have no root credentials that can be deleted now.")
             return
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is not self:  # the user left the table while it was planned
+            self._idle("Not asked: you left the table before the plan was ready; nothing was changed.")
+            return
         if not confirm_deletion(self, preparation):
             self._idle("Not confirmed: nothing was changed.")
             return
