@@ -20,8 +20,9 @@ def decode_qr(widget) -> str:
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
     width, height, stride = image.width(), image.height(), image.bytesPerLine()
     pixels = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * height).reshape(height, stride)[:, :width]
-    (result,) = zxingcpp.read_barcodes(np.ascontiguousarray(pixels))
-    return result.text
+    # zxing may report one symbol twice (found by two of its detectors): one distinct text is one QR code.
+    (text,) = {result.text for result in zxingcpp.read_barcodes(np.ascontiguousarray(pixels))}
+    return text
 
 
 def unassigned(session) -> list:
