@@ -26,7 +26,6 @@ from ui.org.path import OrgPage
 from ui.org.table_model import ID, NAME, OU, ROW_ROLE, VERDICT, MemberFilter, MemberTableModel
 
 TIMEOUT = 30000
-SHOTS = Path("/tmp/org-shots")
 MEMBERS = practice_org.MEMBER_COUNT + 1  # the 50 members and the management account
 FAILING = set(practice_org.PASSWORD_AND_MFA + practice_org.PASSWORD_NO_MFA + practice_org.ACTIVE_ROOT_KEY
               + (practice_org.INACTIVE_ROOT_KEY,) + practice_org.SIGNING_CERTIFICATES
@@ -36,9 +35,11 @@ CLEAR = 26  # credential-free, all three contacts
 
 
 def shot(widget, name: str) -> Path:
-    SHOTS.mkdir(exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    assert widget.grab().save(str(path))
+    """A screenshot among the others (tests/screenshots/, not kept in git)."""
+    from tests.ui.conftest import screenshot
+
+    path = screenshot(widget, f"org-{name}")
+    assert path.exists()
     return path
 
 

@@ -31,8 +31,8 @@ NEEDS_ATTENTION = (Status.FAIL, Status.UNKNOWN, Status.WARN)
 VERDICT_CHOICES: tuple[tuple[str, tuple[Status, ...] | None], ...] = (
     ("All verdicts", None), ("Needs attention", NEEDS_ATTENTION),
     *((status.label, (status,)) for status in (Status.FAIL, Status.UNKNOWN, Status.WARN, Status.PASS, Status.NOT_APPLICABLE)))
-WIDTHS = (105, 150, 80, 80, 100, 210)  # "Why not reached" takes what is left
-NO_SELECTION = "Select an account to see its five checks and what each found."
+WIDTHS = (105, 140, 140, 70, 85, 200)  # "Why not reached" takes what is left
+NO_SELECTION = "Select an account to see its checks and what each found."
 
 
 class ResultsPage(QWizardPage):
