@@ -172,21 +172,15 @@ def field_rules() -> dict[str, tuple[int, int, str | None]]:
 
 def trusted_access(context: Any) -> bool | None:
     """Whether trusted access for AWS Account Management is enabled; None when it cannot be read."""
+    from app.org.inventory import paged
+
     try:
-        token: str | None = None
-        for _ in range(100):
-            page = context.call("organizations", "ListAWSServiceAccessForOrganization", **({"NextToken": token} if token else {}))
-            principals = page.get("EnabledServicePrincipals")
-            if not isinstance(principals, list):
-                return None
-            if any(isinstance(p, dict) and p.get("ServicePrincipal") == ACCOUNT_PRINCIPAL for p in principals):
-                return True
-            token = page.get("NextToken")
-            if not token:
-                return False
-    except RootwardenError:
+        principals = paged(lambda token: context.call("organizations", "ListAWSServiceAccessForOrganization",
+                                                      **({"NextToken": token} if token else {})),
+                           "EnabledServicePrincipals", "organizations:ListAWSServiceAccessForOrganization", max_pages=100)
+    except RootwardenError:  # denied, throttled, malformed or never-ending: cannot tell
         return None
-    return None
+    return any(isinstance(p, dict) and p.get("ServicePrincipal") == ACCOUNT_PRINCIPAL for p in principals)
 
 
 def read_contact(caller: AccountCaller, account_id: str, contact_type: str, trusted: bool | None = None,

@@ -58,20 +58,32 @@ def list_members(call: Callable[..., dict[str, Any]], max_pages: int = MAX_PAGES
     """Every account of the organization. ``call(**params)`` makes one ListAccounts request
     (``AwsContext.call`` bound to organizations/ListAccounts)."""
     action = "organizations:ListAccounts"
-    members: list[Member] = []
+    accounts = paged(lambda token: call(MaxResults=PAGE_SIZE, **({"NextToken": token} if token else {})), "Accounts",
+                     action, max_pages=max_pages)
+    members = [_member(a, action) for a in accounts]
+    if len({m.id for m in members}) != len(members):  # pages that shifted: counting it twice is wrong coverage
+        raise IncompleteListing(action, "an account was listed twice")
+    return members
+
+
+def paged(fetch: Callable[[str | None], dict[str, Any]], key: str, action: str,
+          entry: Callable[[Any], bool] = lambda item: True, max_pages: int = MAX_PAGES, malformed: str = "") -> list[Any]:
+    """Every item of one paged organizations listing, read to its end or not at all:
+    ``fetch(token)`` makes one request (``token`` None for the first page). A page without its
+    ``key`` list, or with an entry ``entry`` refuses, is ``MalformedResponse``; a repeated page
+    token or more than ``max_pages`` pages is ``IncompleteListing``."""
+    items: list[Any] = []
     seen: set[str] = set()
     token: str | None = None
     for _ in range(max_pages):
-        response = call(MaxResults=PAGE_SIZE, **({"NextToken": token} if token else {}))
-        accounts = response.get("Accounts")
-        if not isinstance(accounts, list):
-            raise MalformedResponse(action, "no Accounts list")
-        members += [_member(a, action) for a in accounts]
-        if len({m.id for m in members}) != len(members):  # pages that shifted: counting it twice is wrong coverage
-            raise IncompleteListing(action, "an account was listed twice")
+        response = fetch(token)
+        page = response.get(key)
+        if not isinstance(page, list) or not all(entry(item) for item in page):
+            raise MalformedResponse(action, malformed or f"no {key} list")
+        items += page
         token = response.get("NextToken")
         if not token:
-            return members
+            return items
         if token in seen:
             raise IncompleteListing(action, "a page token repeated")
         seen.add(token)
@@ -132,10 +144,8 @@ class _Walk:
     def pages(self, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
         """Every item of one paged listing, page after page (one thread)."""
         action = f"organizations:{operation}"
-        items: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        token: str | None = None
-        while True:
+
+        def fetch(token: str | None) -> dict[str, Any]:
             if self._halt.is_set() or self._stop.is_set():
                 raise IncompleteListing(action, "the OU walk was stopped before the tree was read")
             with self._lock:
@@ -143,17 +153,10 @@ class _Walk:
                 spent = self._budget < 0
             if spent:
                 raise IncompleteListing(action, f"more than {self._max_calls} requests for the OU tree")
-            response = self._call(operation, **params, **({"NextToken": token} if token else {}))
-            page = response.get(key)
-            if not isinstance(page, list) or not all(isinstance(i, dict) and isinstance(i.get("Id"), str) for i in page):
-                raise MalformedResponse(action, f"no {key} list")
-            items += page
-            token = response.get("NextToken")
-            if not token:
-                return items
-            if token in seen:
-                raise IncompleteListing(action, "a page token repeated")
-            seen.add(token)
+            return self._call(operation, **params, **({"NextToken": token} if token else {}))
+
+        return paged(fetch, key, action, lambda item: isinstance(item, dict) and isinstance(item.get("Id"), str),
+                     max_pages=self._max_calls + 1)
 
     def run(self, workers: int) -> dict[str, Placement]:
         found: dict[str, Placement] = {}

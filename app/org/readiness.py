@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from app.errors import AwsCallFailed, IncompleteListing, MalformedResponse, RootwardenError, WrongAccount
+from app.errors import AwsCallFailed, MalformedResponse, RootwardenError, WrongAccount
 from app.model import Reason, rfc3339
+from app.org.inventory import paged
 
 IAM = "iam.amazonaws.com"
 ACCOUNT = "account.amazonaws.com"
@@ -193,23 +194,10 @@ def _organization(context: Any) -> dict[str, str]:
 
 def _paged(context: Any, operation: str, key: str, field_name: str, **params: Any) -> list[dict[str, Any]]:
     """Every item of an organizations listing, read to its end or not at all."""
-    action = f"organizations:{operation}"
-    items: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    token: str | None = None
-    for _ in range(MAX_PAGES):
-        response = context.call("organizations", operation, MaxResults=PAGE_SIZE, **params, **({"NextToken": token} if token else {}))
-        page = response.get(key)
-        if not isinstance(page, list) or not all(isinstance(i, dict) and isinstance(i.get(field_name), str) for i in page):
-            raise MalformedResponse(action, f"no {key} list of entries with a {field_name}")
-        items += page
-        token = response.get("NextToken")
-        if not token:
-            return items
-        if token in seen:
-            raise IncompleteListing(action, "a page token repeated")
-        seen.add(token)
-    raise IncompleteListing(action, f"more than {MAX_PAGES} pages")
+    return paged(lambda token: context.call("organizations", operation, MaxResults=PAGE_SIZE, **params,
+                                            **({"NextToken": token} if token else {})),
+                 key, f"organizations:{operation}", lambda item: isinstance(item, dict) and isinstance(item.get(field_name), str),
+                 max_pages=MAX_PAGES, malformed=f"no {key} list of entries with a {field_name}")
 
 
 def _features(context: Any) -> list[str]:
